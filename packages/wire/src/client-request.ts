@@ -47,6 +47,9 @@ export function classifyClientMessage(message: Message, privateGroup: string): C
   if ((header.hint & ~HINT_ALLOWED_MASK) !== 0) {
     return protocolError(WireErrorCode.BAD_HINT, `Hint 0x${(header.hint >>> 0).toString(16)} uses reserved bits`);
   }
+  if (header.numGroups < 0 || header.numGroups > Limits.GROUPS_PER_MESSAGE_MAX) {
+    return protocolError(WireErrorCode.BAD_GROUP_COUNT, `num_groups ${header.numGroups} is outside 0..${Limits.GROUPS_PER_MESSAGE_MAX}`);
+  }
   if (header.dataLength + header.numGroups * Limits.GROUP_NAME_BYTES > Limits.BODY_MAX_BYTES) {
     return protocolError(WireErrorCode.MESSAGE_TOO_LONG, `Body exceeds ${Limits.BODY_MAX_BYTES} bytes`);
   }

@@ -40,7 +40,10 @@ export const DAEMON_FRAME_LIMITS: FrameDecoderOptions = {
 export class FrameDecoder {
   readonly #options: FrameDecoderOptions;
   readonly #sink: FrameSink;
-  #pending: Buffer | null = null;
+  #pending: Buffer[] = [];
+  #pendingBytes = 0;
+  /** Bytes the split frame at the head of #pending needs in all; 0 until its header is whole. */
+  #neededBytes = 0;
   #failure: WireProtocolError | null = null;
 
   constructor(sink: FrameSink, options: FrameDecoderOptions) {
@@ -50,31 +53,45 @@ export class FrameDecoder {
 
   /** Bytes held while waiting for the rest of a frame. */
   get bufferedBytes(): number {
-    return this.#pending?.length ?? 0;
+    return this.#pendingBytes;
   }
 
   /** Feeds bytes; returns the first protocol error, after which the decoder refuses input. */
   push(chunk: Buffer): WireProtocolError | null {
     if (this.#failure !== null) return this.#failure;
     let buffer = chunk;
-    if (this.#pending !== null) {
-      buffer = Buffer.concat([this.#pending, chunk]);
-      this.#pending = null;
+    if (this.#pendingBytes > 0) {
+      // Gather without copying until the split frame is whole: a large frame fed in small
+      // chunks is then copied once, not once per chunk.
+      this.#pending.push(chunk);
+      this.#pendingBytes += chunk.length;
+      if (this.#pendingBytes < Math.max(this.#neededBytes, Limits.HEADER_BYTES)) return null;
+      buffer = Buffer.concat(this.#pending, this.#pendingBytes);
+      this.#pending = [];
+      this.#pendingBytes = 0;
     }
+    this.#neededBytes = 0;
     let offset = 0;
     while (buffer.length - offset >= Limits.HEADER_BYTES) {
       const header = decodeHeader(buffer, offset);
       const problem = this.#checkLengths(header);
       if (problem !== null) return this.#fail(problem);
       const frameBytes = Limits.HEADER_BYTES + bodyBytes(header.type, header.numGroups, header.dataLength, this.#options.fromDaemon);
-      if (buffer.length - offset < frameBytes) break;
+      if (buffer.length - offset < frameBytes) {
+        this.#neededBytes = frameBytes;
+        break;
+      }
       const message = decodeMessageAt(buffer, offset, header, this.#options.fromDaemon);
       if (message instanceof WireProtocolError) return this.#fail(message);
       offset += frameBytes;
       this.#sink.onFrame(message);
       if (this.#failure !== null) return this.#failure;
     }
-    if (offset < buffer.length) this.#pending = Buffer.from(buffer.subarray(offset));
+    if (offset < buffer.length) {
+      // Copy the tail so a small remainder does not pin a whole 64 KiB socket chunk.
+      this.#pending = [Buffer.from(buffer.subarray(offset))];
+      this.#pendingBytes = buffer.length - offset;
+    }
     return null;
   }
 
@@ -85,7 +102,8 @@ export class FrameDecoder {
 
   #fail(error: WireProtocolError): WireProtocolError {
     this.#failure = error;
-    this.#pending = null;
+    this.#pending = [];
+    this.#pendingBytes = 0;
     return error;
   }
 
