@@ -1,0 +1,77 @@
+/**
+ * Turns argv into a command and typed option values, using node:util parseArgs driven by
+ * the option table. Defaults come from the table, integers and choices are checked here,
+ * and --no-<name> twins switch negatable booleans off.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { COMMANDS, type CommandSpec, type OptionSpec } from './cli-options.ts';
+import { CliError, CliErrorCode } from './errors.ts';
+
+export type OptionValues = Readonly<Record<string, string | number | boolean>>;
+
+export type ParsedCommandLine =
+  | { readonly kind: 'help'; readonly command: CommandSpec | null }
+  | { readonly kind: 'version' }
+  | { readonly kind: 'run'; readonly command: CommandSpec; readonly values: OptionValues };
+
+function usage(message: string): CliError {
+  return new CliError(CliErrorCode.USAGE, message);
+}
+
+function parseConfig(spec: CommandSpec): NonNullable<ParseArgsConfig['options']> {
+  const options: NonNullable<ParseArgsConfig['options']> = {};
+  for (const option of spec.options) {
+    const type = option.kind === 'boolean' ? 'boolean' : 'string';
+    options[option.name] = option.short === undefined ? { type } : { type, short: option.short };
+    if (option.negatable === true) options[`no-${option.name}`] = { type: 'boolean' };
+  }
+  return options;
+}
+
+function convert(option: OptionSpec, raw: string | boolean): string | number | boolean {
+  if (option.kind === 'boolean' || typeof raw === 'boolean') return raw;
+  if (option.kind === 'integer') {
+    const value = /^-?[0-9]+$/.test(raw) ? Number(raw) : Number.NaN;
+    if (!Number.isSafeInteger(value)) throw usage(`--${option.name} expects an integer, got ${JSON.stringify(raw)}`);
+    if (option.min !== undefined && value < option.min) throw usage(`--${option.name} must be at least ${option.min}, got ${value}`);
+    return value;
+  }
+  if (option.kind === 'choice') {
+    const value = raw.toUpperCase();
+    if (!(option.choices ?? []).includes(value)) throw usage(`--${option.name} must be one of ${(option.choices ?? []).join(', ')}, got ${JSON.stringify(raw)}`);
+    return value;
+  }
+  return raw;
+}
+
+function parseCommand(spec: CommandSpec, args: readonly string[]): ParsedCommandLine {
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({ args: [...args], options: parseConfig(spec), allowPositionals: true, strict: true });
+  } catch (error) {
+    throw usage((error as Error).message);
+  }
+  if (parsed.positionals.length > 0) throw usage(`Unexpected argument ${JSON.stringify(parsed.positionals[0])}`);
+  const raw = parsed.values as Record<string, string | boolean | undefined>;
+  if (raw.help === true) return { kind: 'help', command: spec };
+  const values: Record<string, string | number | boolean> = {};
+  for (const option of spec.options) {
+    const given = raw[option.name];
+    values[option.name] = given === undefined ? option.default : convert(option, given);
+    if (option.negatable === true && raw[`no-${option.name}`] === true) values[option.name] = false;
+  }
+  return { kind: 'run', command: spec, values };
+}
+
+/** Parses `ringlog <command> [options]`; throws CliError (RL_CLI_USAGE) on bad input. */
+export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
+  const [first, ...rest] = argv;
+  if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
+    const topic = first === 'help' ? COMMANDS.find((c) => c.name === rest[0]) : undefined;
+    return { kind: 'help', command: topic ?? null };
+  }
+  if (first === '--version' || first === '-V') return { kind: 'version' };
+  const spec = COMMANDS.find((command) => command.name === first);
+  if (spec === undefined) throw usage(`Unknown command ${JSON.stringify(first)}; commands: ${COMMANDS.map((c) => c.name).join(', ')}`);
+  return parseCommand(spec, rest);
+}

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { COMMANDS, CliError, commandHelp, parseCommandLine, programHelp } from '../src/internal.ts';
+
+function usageError(argv: string[]): string {
+  try {
+    parseCommandLine(argv);
+  } catch (error) {
+    expect(error).toBeInstanceOf(CliError);
+    expect((error as CliError).code).toBe('RL_CLI_USAGE');
+    return (error as CliError).message;
+  }
+  throw new Error('expected a usage error');
+}
+
+describe('parseCommandLine', () => {
+  it('parse - user defaults match spuser', () => {
+    expect(parseCommandLine(['user'])).toMatchObject({ kind: 'run', values: { user: 'user', spread: '4803', random: false, 'connect-timeout-ms': 5000 } });
+    expect(parseCommandLine(['user', '-u', 'alice', '-s', '4903@127.0.0.1', '-r'])).toMatchObject({ values: { user: 'alice', spread: '4903@127.0.0.1', random: true } });
+  });
+
+  it('parse - flood defaults and typed values', () => {
+    expect(parseCommandLine(['flood'])).toMatchObject({
+      values: { messages: 10_000, bytes: 1000, service: 'AGREED', senders: 1, receivers: 0, group: 'flooder', window: 500, 'sender-member': true, ro: false, wo: false, json: false },
+    });
+    const parsed = parseCommandLine(['flood', '-m', '50', '-b', '100', '--service', 'safe', '--receivers', '1', '--no-sender-member', '--json']);
+    expect(parsed).toMatchObject({ values: { messages: 50, bytes: 100, service: 'SAFE', receivers: 1, 'sender-member': false, json: true } });
+  });
+
+  it('parse - bad input is a usage error', () => {
+    expect(usageError(['nope'])).toMatch(/Unknown command "nope"/);
+    expect(usageError(['flood', '--bogus'])).toMatch(/bogus/);
+    expect(usageError(['flood', '-m', 'many'])).toMatch(/--messages expects an integer/);
+    expect(usageError(['flood', '-m', '0'])).toMatch(/--messages must be at least 1/);
+    expect(usageError(['flood', '--service', 'FAST'])).toMatch(/--service must be one of/);
+    expect(usageError(['user', 'extra'])).toMatch(/Unexpected argument/);
+  });
+
+  it('parse - help and version', () => {
+    expect(parseCommandLine([])).toEqual({ kind: 'help', command: null });
+    expect(parseCommandLine(['--help'])).toEqual({ kind: 'help', command: null });
+    expect(parseCommandLine(['flood', '--help'])).toMatchObject({ kind: 'help', command: { name: 'flood' } });
+    expect(parseCommandLine(['help', 'user'])).toMatchObject({ kind: 'help', command: { name: 'user' } });
+    expect(parseCommandLine(['--version'])).toEqual({ kind: 'version' });
+  });
+
+  it('help - lists every command and every option with its default', () => {
+    const top = programHelp();
+    for (const command of COMMANDS) {
+      expect(top).toContain(command.name);
+      const text = commandHelp(command).replace(/\s+/g, ' ');
+      for (const option of command.options) {
+        expect(text).toContain(`--${option.name}`);
+        if (option.short !== undefined) expect(text).toContain(`-${option.short}, --${option.name}`);
+        if (option.negatable === true) expect(text).toContain(`--no-${option.name}`);
+        if (option.name !== 'help' && option.kind !== 'boolean') expect(text).toContain(String(option.default));
+      }
+    }
+  });
+});
