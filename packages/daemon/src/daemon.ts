@@ -219,9 +219,12 @@ export class Daemon implements SessionHost, LocalSessions {
 
   readonly #flush = (): void => {
     this.#flushScheduled = false;
-    for (const session of this.#dirty) session.output.flush();
-    this.telemetry.counters.messagesDelivered = this.delivery.delivered;
+    // A flush can deliver more (a slow reader's overflow ends it, and its disconnect notifies
+    // the others): those sessions go into a fresh set with their own flush, not the one cleared here.
+    const dirty = [...this.#dirty];
     this.#dirty.clear();
+    for (const session of dirty) session.output.flush();
+    this.telemetry.counters.messagesDelivered = this.delivery.delivered;
   };
 }
 

@@ -71,7 +71,7 @@ export class HandshakePhase {
       return { kind: 'reject', bytes: encodeReject(admission.rejectCode), code: admission.rejectCode, reason: admission.reason };
     }
     this.#privateGroup = admission.privateGroup;
-    if (!hasAuthPhase(parsed.value.version)) return this.#open(parsed.value, Buffer.alloc(0));
+    if (!hasAuthPhase(parsed.value.version)) return this.#open(parsed.value, this.#buffer);
     this.#hello = parsed.value;
     const offer = encodeAuthOffer(this.#host.authMethods);
     if (this.#buffer.length === 0) return { kind: 'reply', bytes: offer };

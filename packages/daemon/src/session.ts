@@ -86,7 +86,12 @@ export class Session {
     this.output.close();
     this.socket.end();
     // A peer that never reads would hold the socket open forever after end().
-    this.socket.setTimeout(5_000, () => this.socket.destroy());
+    this.#destroyAfter(5_000);
+  }
+
+  /** A hard deadline, not socket.setTimeout: a peer trickling bytes must not keep a closing socket. */
+  #destroyAfter(ms: number): void {
+    setTimeout(() => this.socket.destroy(), ms).unref();
   }
 
   /** Ends the session at once, dropping anything queued. */
@@ -122,6 +127,8 @@ export class Session {
 
   readonly #sink = {
     onFrame: (message: Message): void => {
+      // A KILL ends the session mid-chunk; frames pipelined after it must not act for a gone session.
+      if (this.#ended) return;
       const request = classifyClientMessage(message, this.#privateGroup as string);
       if (request instanceof WireProtocolError) {
         (this.#decoder as FrameDecoder).fail(request);
@@ -140,11 +147,18 @@ export class Session {
         return;
       case 'reject':
         this.#handshake = null;
+        // The socket stays readable until the peer's FIN; later bytes have no decoder to go to.
+        this.socket.off('data', this.#onData);
         this.#host.onRejected(this, step.code, step.reason);
         this.#ended = true;
         this.#clearTimer();
-        if (step.bytes === null) this.socket.destroy();
-        else this.socket.end(step.bytes);
+        if (step.bytes === null) {
+          this.socket.destroy();
+          return;
+        }
+        this.socket.end(step.bytes);
+        // A peer that never closes its side would hold this socket outside every session count.
+        this.#destroyAfter(this.#host.handshakeTimeoutMs);
         return;
       case 'open':
         this.#open(step);
