@@ -1,0 +1,47 @@
+/** The ringlogd command line, declared once: the parser, --help and tests all read this table. */
+import type { ParseArgsConfig } from 'node:util';
+
+export interface OptionSpec {
+  readonly name: string;
+  readonly short?: string;
+  readonly type: 'string' | 'boolean';
+  readonly multiple?: boolean;
+  readonly value?: string;
+  readonly description: string;
+}
+
+export const DAEMON_OPTIONS: readonly OptionSpec[] = [
+  { name: 'config', short: 'c', type: 'string', value: 'FILE', description: 'Config file: ringlog YAML, or a Spread spread.conf (picked by the .conf suffix or a Spread_Segment block). Default: the built-in single-daemon config.' },
+  { name: 'name', short: 'n', type: 'string', value: 'NAME', description: 'Which daemon of a spread.conf this is, as `spread -n`. Default: the one whose address is on this host. With YAML, overrides daemon.name.' },
+  { name: 'listen', short: 'l', type: 'string', multiple: true, value: 'ADDR', description: 'Listen on tcp:HOST:PORT or unix:/path instead of the configured listeners (repeatable).' },
+  { name: 'log-level', type: 'string', value: 'LEVEL', description: 'fatal, error, warn, info, debug, trace or silent. Overrides the config.' },
+  { name: 'check', type: 'boolean', description: 'Validate the config, print the effective settings as JSON, and exit.' },
+  { name: 'version', short: 'v', type: 'boolean', description: 'Print the version and exit.' },
+  { name: 'help', short: 'h', type: 'boolean', description: 'Show this help.' },
+];
+
+export function parseArgsConfig(): ParseArgsConfig['options'] {
+  const options: NonNullable<ParseArgsConfig['options']> = {};
+  for (const spec of DAEMON_OPTIONS) {
+    options[spec.name] = { type: spec.type, ...(spec.short ? { short: spec.short } : {}), ...(spec.multiple ? { multiple: true } : {}) };
+  }
+  return options;
+}
+
+export function helpText(): string {
+  const lines = [
+    'Usage: ringlogd [options]',
+    '',
+    'The ringlog ordering daemon. Spread 4/5 clients (spuser, libspread bindings, mod_log_spread,',
+    'ringlog\'s shipper and collector) connect to it over TCP (default 127.0.0.1:4803) or the unix',
+    'socket /tmp/<port>. With no options it runs the built-in single-daemon config.',
+    '',
+    'Options:',
+  ];
+  for (const spec of DAEMON_OPTIONS) {
+    const flag = `${spec.short ? `-${spec.short}, ` : '    '}--${spec.name}${spec.value ? ` ${spec.value}` : ''}`;
+    lines.push(`  ${flag.padEnd(26)} ${spec.description}`);
+  }
+  lines.push('', 'Signals: SIGTERM/SIGINT close every session and exit; SIGHUP reopens the log file.', '', 'Examples:', '  ringlogd', '  ringlogd -c /etc/ringlog/ringlogd.yaml', '  ringlogd -c /etc/spread/spread.conf -n box1');
+  return lines.join('\n');
+}

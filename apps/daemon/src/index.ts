@@ -1,0 +1,3 @@
+export { runDaemon, loadEffectiveConfig, type RunDaemonArgs, type RunningDaemon } from './run-daemon.ts';
+export { daemonOptionsFromConfig } from './daemon-options-from-config.ts';
+export { helpText, DAEMON_OPTIONS } from './cli-options.ts';
