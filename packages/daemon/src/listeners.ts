@@ -11,6 +11,8 @@ export interface BoundListener {
 
 /** Spread makes its unix socket world-writable so any local user's client can connect. */
 const UNIX_SOCKET_MODE = 0o666;
+/** Connections the kernel queues before accept: bursts of reconnecting web workers fit. */
+const LISTEN_BACKLOG = 4096;
 
 export function describeAddress(address: ListenAddress): string {
   if (address.kind === 'unix') return `unix:${address.path}`;
@@ -42,8 +44,8 @@ export async function bindListener(address: ListenAddress, onConnection: (socket
       server.off('error', onError);
       resolve();
     };
-    if (address.kind === 'unix') server.listen(address.path, done);
-    else server.listen({ host: address.host, port: address.port, backlog: 4096 }, done);
+    if (address.kind === 'unix') server.listen({ path: address.path, backlog: LISTEN_BACKLOG }, done);
+    else server.listen({ host: address.host, port: address.port, backlog: LISTEN_BACKLOG }, done);
   });
   if (address.kind === 'unix') {
     await chmod(address.path, UNIX_SOCKET_MODE);

@@ -3,6 +3,7 @@
  * server holding the same number of plain connections (the baseline, same run).
  */
 import { tmpdir } from 'node:os';
+import { readFileLimit } from '@ringlog/daemon';
 import { ask, forkTs, freePort, REPO_ROOT, rssKiB, startDaemonProcess, stopChild, waitForConnect } from './processes.ts';
 import { printTable, round, type Row, writeJson } from './report.ts';
 
@@ -55,21 +56,29 @@ async function holdSessions(serverPid: number, port: number, unixPath: string, c
 
 export async function sessionsBench(count: number): Promise<void> {
   const unixPath = `${tmpdir()}/ringlog-bench-${process.pid}.sock`;
-  const basePort = await freePort();
-  const bare = forkTs(`${REPO_ROOT}test/bench/src/bare-server.ts`, [String(basePort), `${unixPath}.bare`]);
-  await waitForConnect({ port: basePort, host: '127.0.0.1' });
-  const baseline = await holdSessions(bare.pid as number, basePort, `${unixPath}.bare`, count, false);
-  await stopChild(bare);
-
   const port = await freePort();
   const daemon = await startDaemonProcess(port, unixPath);
   const ringlog = await holdSessions(daemon.child.pid as number, port, unixPath, count, true);
   await daemon.stop();
 
+  // The baseline holds as many connections as ringlogd did, so RSS per connection compares like for like.
+  const basePort = await freePort();
+  const bare = forkTs(`${REPO_ROOT}test/bench/src/bare-server.ts`, [String(basePort), `${unixPath}.bare`]);
+  await waitForConnect({ port: basePort, host: '127.0.0.1' });
+  const baseline = await holdSessions(bare.pid as number, basePort, `${unixPath}.bare`, ringlog.opened, false);
+  await stopChild(bare);
+
   const rows = [ringlog, baseline];
   printTable(`Concurrent idle sessions (${count} requested; half TCP over 4 loopback source addresses, half unix socket)`, rows);
   const ratio = Number(ringlog.kib_per_session) / Math.max(0.001, Number(baseline.kib_per_session));
   process.stdout.write(`RSS per ringlogd session is ${round(ratio, 2)}× a bare Node connection's.\n`);
-  const path = writeJson('sessions', { rows, ratioToBaseline: round(ratio, 3) });
+  const limit = readFileLimit();
+  if (limit !== null && ringlog.opened < count) {
+    process.stdout.write(
+      `ringlogd held ${ringlog.opened} of ${count}: the per-process open-file limit here is ${limit.soft} (hard ${limit.hard}), ` +
+        'and ringlogd logged that this OS limit, not the daemon, is what stopped it.\n',
+    );
+  }
+  const path = writeJson('sessions', { rows, ratioToBaseline: round(ratio, 3), fileLimit: limit });
   process.stdout.write(`JSON: ${path}\n`);
 }
