@@ -47,7 +47,7 @@ export async function runDaemon(args: RunDaemonArgs): Promise<RunningDaemon> {
   reportFileLimit(logger);
   const daemon = await startDaemon(daemonOptionsFromConfig(config, args.listen), { logger });
   logger.info(
-    { source, name: daemon.options.name, virtualId: daemon.options.virtualId, listen: daemon.addresses.map(describeAddress) },
+    { source, daemonName: daemon.options.name, virtualId: daemon.options.virtualId, listen: daemon.addresses.map(describeAddress) },
     'ringlogd started',
   );
   const running: RunningDaemon = { daemon, logger, stop: (reason) => stopDaemon(daemon, log, reason) };

@@ -37,16 +37,23 @@ export function raiseFileLimit(target: number): { readonly before: FileLimit | n
   const before = readFileLimit();
   if (before !== null && before.soft >= target) return { before, after: before, error: null };
   const wanted = Math.min(target, readNrOpen());
+  // First ask for the full target; if the OS refuses, settle for soft = the current hard limit.
   let error: string | null = null;
   for (const hard of [wanted, before?.hard ?? wanted]) {
     const soft = Math.min(wanted, hard);
     try {
       execFileSync('prlimit', ['--pid', String(process.pid), `--nofile=${soft}:${hard}`], { stdio: 'pipe' });
-      error = null;
       break;
     } catch (cause) {
-      error = (cause as Error).message.split('\n')[0] ?? 'prlimit failed';
+      error ??= firstLine(cause);
     }
   }
-  return { before, after: readFileLimit(), error };
+  const after = readFileLimit();
+  return { before, after, error: after !== null && after.soft >= wanted ? null : error };
+}
+
+function firstLine(cause: unknown): string {
+  const error = cause as { stderr?: Buffer; message?: string };
+  const text = error.stderr?.toString().trim() || error.message || 'prlimit failed';
+  return text.split('\n')[0] as string;
 }
