@@ -16,6 +16,7 @@ import { ResultCode } from '@ringlog/wire';
 import { backoffDelayMs, resolveBackoff, type Backoff, type ReconnectOptions } from './backoff.ts';
 import { connect, resolveConnectOptions, type ConnectOptions } from './connect.ts';
 import { ClientError, ClientErrorCode, ClientUsageError, ReconnectExhaustedError, SessionClosedError } from './errors.ts';
+import { EventConsumer } from './event-consumer.ts';
 import { EventQueue } from './event-queue.ts';
 import type { SpreadEvent } from './events.ts';
 import type { MulticastOptions } from './prepared-multicast.ts';
@@ -51,8 +52,7 @@ export class ReconnectingSession implements AsyncIterable<SpreadEvent> {
   readonly #closed: Promise<Error | undefined>;
   #resolveClosed!: (error: Error | undefined) => void;
   #current: SpreadSession | null = null;
-  #listener: EventListener | null = null;
-  #iteratorTaken = false;
+  readonly #consumer = new EventConsumer();
   #eventsPaused = false;
   #closing = false;
   #finished = false;
@@ -116,22 +116,11 @@ export class ReconnectingSession implements AsyncIterable<SpreadEvent> {
 
   /** Events of every connection in turn, synchronously. Same contract as SpreadSession.onEvent. */
   onEvent(listener: EventListener): () => void {
-    if (this.#iteratorTaken || this.#listener !== null) {
-      throw new ClientUsageError(ClientErrorCode.ITERATOR_BUSY, ResultCode.ILLEGAL_SESSION, 'This session already has an event consumer');
-    }
-    for (const event of this.#events.drainAll()) listener(event);
-    this.#listener = listener;
-    return () => {
-      if (this.#listener === listener) this.#listener = null;
-    };
+    return this.#consumer.attach(this.#events, listener);
   }
 
   [Symbol.asyncIterator](): AsyncIterator<SpreadEvent> {
-    if (this.#iteratorTaken || this.#listener !== null) {
-      throw new ClientUsageError(ClientErrorCode.ITERATOR_BUSY, ResultCode.ILLEGAL_SESSION, 'This session already has an event consumer');
-    }
-    this.#iteratorTaken = true;
-    return this.#events;
+    return this.#consumer.takeIterator(this.#events);
   }
 
   /** Status events, oldest first; at most 256 are kept for a slow reader. One consumer. */
@@ -217,7 +206,7 @@ export class ReconnectingSession implements AsyncIterable<SpreadEvent> {
   }
 
   readonly #forward = (event: SpreadEvent): void => {
-    const listener = this.#listener;
+    const listener = this.#consumer.listener;
     if (listener !== null) listener(event);
     else this.#events.push(event);
   };

@@ -32,6 +32,7 @@ import {
 } from '@ringlog/wire';
 import { ClientErrorCode, ClientUsageError, SessionClosedError } from './errors.ts';
 import { decodeEvent, type SpreadEvent } from './events.ts';
+import { EventConsumer, type EventListener } from './event-consumer.ts';
 import { EventQueue } from './event-queue.ts';
 import { FrameWriter, type FrameWriterOptions } from './frame-writer.ts';
 import { DATA_LENGTH_OFFSET, PreparedMulticast, type MulticastOptions, type MulticastTarget } from './prepared-multicast.ts';
@@ -57,7 +58,7 @@ export interface SessionInit {
   readonly options: SessionOptions;
 }
 
-export type EventListener = (event: SpreadEvent) => void;
+export type { EventListener } from './event-consumer.ts';
 
 type SessionState = 'open' | 'closing' | 'closed';
 
@@ -74,8 +75,7 @@ export class SpreadSession implements AsyncIterable<SpreadEvent> {
   #resolveClosed!: (error: Error | undefined) => void;
   #state: SessionState = 'open';
   #closeError: Error | undefined = undefined;
-  #listener: EventListener | null = null;
-  #iteratorTaken = false;
+  readonly #consumer = new EventConsumer();
   #queuePaused = false;
   #userPaused = false;
   #lastPrepared: PreparedMulticast | null = null;
@@ -206,23 +206,12 @@ export class SpreadSession implements AsyncIterable<SpreadEvent> {
    * before onEvent returns. Returns a function that detaches the listener (events queue again).
    */
   onEvent(listener: EventListener): () => void {
-    if (this.#iteratorTaken || this.#listener !== null) {
-      throw new ClientUsageError(ClientErrorCode.ITERATOR_BUSY, ResultCode.ILLEGAL_SESSION, 'This session already has an event consumer');
-    }
-    for (const event of this.#queue.drainAll()) listener(event);
-    this.#listener = listener;
-    return () => {
-      if (this.#listener === listener) this.#listener = null;
-    };
+    return this.#consumer.attach(this.#queue, listener);
   }
 
   /** The events of this session, ending when it closes. One consumer per session. */
   [Symbol.asyncIterator](): AsyncIterator<SpreadEvent> {
-    if (this.#iteratorTaken || this.#listener !== null) {
-      throw new ClientUsageError(ClientErrorCode.ITERATOR_BUSY, ResultCode.ILLEGAL_SESSION, 'This session already has an event consumer');
-    }
-    this.#iteratorTaken = true;
-    return this.#queue;
+    return this.#consumer.takeIterator(this.#queue);
   }
 
   /** Stops reading the socket (events stop; TCP pushes back on the daemon). */
@@ -294,7 +283,7 @@ export class SpreadSession implements AsyncIterable<SpreadEvent> {
       this.#decoder.fail(event);
       return;
     }
-    const listener = this.#listener;
+    const listener = this.#consumer.listener;
     if (listener !== null) {
       listener(event);
       return;
