@@ -29,6 +29,9 @@ export interface DaemonDependencies {
   readonly random?: () => number;
 }
 
+/** Descriptors the process needs besides sessions: listeners, logs, stdio, libuv internals. */
+const DESCRIPTORS_RESERVED = 64;
+
 export class Daemon implements SessionHost, LocalSessions {
   readonly options: DaemonOptions;
   readonly telemetry: DaemonTelemetry;
@@ -43,6 +46,8 @@ export class Daemon implements SessionHost, LocalSessions {
   readonly #dirty = new Set<Session>();
   readonly #nowMs: () => number;
   readonly #random: () => number;
+  /** Open-file limit at start; connections near it mean the OS is refusing new clients. */
+  readonly #fileLimit: number | null = readFileLimit()?.soft ?? null;
   #flushScheduled = false;
   #nextSessionId = 1;
   #closing = false;
@@ -124,6 +129,9 @@ export class Daemon implements SessionHost, LocalSessions {
     const remote = socket.remoteAddress === undefined ? 'unix' : `${socket.remoteAddress}:${socket.remotePort}`;
     const session = new Session(this.#nextSessionId++, socket, remote, this);
     this.#connections.add(session);
+    if (this.#fileLimit !== null && this.#connections.size >= this.#fileLimit - DESCRIPTORS_RESERVED) {
+      this.telemetry.fileLimitReached(this.#connections.size, this.#fileLimit, this.#nowMs());
+    }
   };
 
   admit(hello: Hello): Admission {

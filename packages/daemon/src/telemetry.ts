@@ -84,6 +84,21 @@ export class DaemonTelemetry {
     }
   }
 
+  /**
+   * The daemon holds nearly as many connections as it may open files. libuv then accepts and
+   * drops further connections itself (its EMFILE trick) without telling Node, so this check of
+   * our own is the only place an operator learns why clients are being refused.
+   */
+  fileLimitReached(connections: number, fdLimit: number, nowMs: number): void {
+    bump(this.counters.acceptErrors, 'EMFILE');
+    if (nowMs - this.#lastAcceptErrorLogMs < ACCEPT_ERROR_LOG_INTERVAL_MS) return;
+    this.#lastAcceptErrorLogMs = nowMs;
+    this.#logger.error(
+      { error_code: 'EMFILE', connections, fdLimit },
+      'Cannot accept more connections: the operating system open-file limit is reached, so the OS refuses new clients (raise `ulimit -n` or LimitNOFILE)',
+    );
+  }
+
   acceptFailed(error: NodeJS.ErrnoException, nowMs: number, fdLimit: number | null): void {
     const code = error.code ?? 'UNKNOWN';
     bump(this.counters.acceptErrors, code);
