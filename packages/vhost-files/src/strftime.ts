@@ -40,6 +40,14 @@ export function utcOffset(date: Date): string {
   return `${sign}${pad2(Math.floor(absolute / 60))}${pad2(absolute % 60)}`;
 }
 
+/** English short zone names; a name that is not a plain abbreviation ("GMT+1") falls back to the offset. */
+const ZONE_NAME_FORMAT = new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' });
+
+function zoneAbbreviation(date: Date): string {
+  const name = ZONE_NAME_FORMAT.formatToParts(date).find((part) => part.type === 'timeZoneName')?.value;
+  return name !== undefined && /^[A-Z]{2,5}$/.test(name) ? name : utcOffset(date);
+}
+
 const CONVERSIONS: Readonly<Record<string, (date: Date) => string>> = {
   a: (date) => DAYS[date.getDay()] ?? '',
   A: (date) => DAYS_LONG[date.getDay()] ?? '',
@@ -57,7 +65,7 @@ const CONVERSIONS: Readonly<Record<string, (date: Date) => string>> = {
   y: (date) => pad2(date.getFullYear() % 100),
   Y: (date) => String(date.getFullYear()),
   z: utcOffset,
-  Z: (date) => /\(([^)]+)\)/.exec(date.toString())?.[1]?.replace(/[^A-Za-z]/g, '') ?? utcOffset(date),
+  Z: zoneAbbreviation,
 };
 
 /** Compiles `pattern`; throws `StrftimeError` on a conversion it does not know or a trailing "%". */
