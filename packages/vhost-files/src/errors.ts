@@ -6,6 +6,8 @@
 export const VhostFilesErrorCode = {
   BAD_STRFTIME: 'RL_VHOST_FILES_BAD_STRFTIME',
   BAD_PATH_TEMPLATE: 'RL_VHOST_FILES_BAD_PATH_TEMPLATE',
+  PIPE_SPAWN_FAILED: 'RL_VHOST_FILES_PIPE_SPAWN_FAILED',
+  PIPE_WRITE_FAILED: 'RL_VHOST_FILES_PIPE_WRITE_FAILED',
 } as const;
 export type VhostFilesErrorCode = (typeof VhostFilesErrorCode)[keyof typeof VhostFilesErrorCode];
 
@@ -14,6 +16,10 @@ export const VhostFilesErrorDescription: Readonly<Record<VhostFilesErrorCode, st
   RL_VHOST_FILES_BAD_STRFTIME: 'A strftime pattern (file name template or timestamp rewrite) has a conversion ringlog does not know.',
   RL_VHOST_FILES_BAD_PATH_TEMPLATE:
     'An output path template (split path or catch_all) is malformed: an unknown or unclosed placeholder, a lone brace, an absolute path, an empty, "." or ".." segment, NUL or a backslash.',
+  RL_VHOST_FILES_PIPE_SPAWN_FAILED:
+    'The shell of a piped output could not be started (shell missing or not executable, no processes or descriptors left); it is retried with backoff.',
+  RL_VHOST_FILES_PIPE_WRITE_FAILED:
+    'Writing to a piped command failed (usually EPIPE: it exited or closed its input); the unwritten lines are queued again and the command restarted.',
 };
 
 /** Base class: every error thrown by this package is a `VhostFilesError`. */
@@ -41,4 +47,31 @@ export class PathTemplateError extends VhostFilesError {
     super(VhostFilesErrorCode.BAD_PATH_TEMPLATE, `path template ${JSON.stringify(template)}: ${reason}`, options);
     this.template = template;
   }
+}
+
+/** Base of the pipe errors, so they stay `VhostFilesError`s. */
+export class PipeError extends VhostFilesError {
+  readonly command: string;
+  constructor(code: typeof VhostFilesErrorCode.PIPE_SPAWN_FAILED | typeof VhostFilesErrorCode.PIPE_WRITE_FAILED, command: string, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+    this.command = command;
+  }
+}
+
+/** The shell could not be spawned; `cause` is the spawn error (ENOENT, EACCES, EAGAIN, EMFILE...). */
+export class PipeSpawnError extends PipeError {
+  constructor(command: string, cause: unknown) {
+    super(VhostFilesErrorCode.PIPE_SPAWN_FAILED, command, `cannot start piped output ${JSON.stringify(command)}: ${describe(cause)}`, { cause });
+  }
+}
+
+/** A write to the command's stdin failed; `cause` is the stream error (EPIPE...). */
+export class PipeWriteError extends PipeError {
+  constructor(command: string, cause: unknown) {
+    super(VhostFilesErrorCode.PIPE_WRITE_FAILED, command, `cannot write to piped output ${JSON.stringify(command)}: ${describe(cause)}`, { cause });
+  }
+}
+
+function describe(cause: unknown): string {
+  return cause instanceof Error ? cause.message : String(cause);
 }

@@ -1,0 +1,49 @@
+/**
+ * Errors of the collector's per-line options (line filters and timestamp rewriting). Both are
+ * operating errors found when the config is compiled, before any line flows: the operator gave a
+ * pattern that cannot be used, and the caller reports it and keeps its old config or exits.
+ */
+
+export const CollectorErrorCode = {
+  BAD_MATCH: 'RL_COLLECTOR_BAD_MATCH',
+  BAD_TIMESTAMP_SPEC: 'RL_COLLECTOR_BAD_TIMESTAMP_SPEC',
+} as const;
+export type CollectorErrorCode = (typeof CollectorErrorCode)[keyof typeof CollectorErrorCode];
+
+/** What each code means, for operators and for the test that every code is documented. */
+export const CollectorErrorDescription: Readonly<Record<CollectorErrorCode, string>> = {
+  RL_COLLECTOR_BAD_MATCH: 'A line filter is not a valid JavaScript regular expression; `.index` says which one of the list.',
+  RL_COLLECTOR_BAD_TIMESTAMP_SPEC:
+    'A timestamp rewrite pattern would write a newline, a control byte or a bracket into the line, which would break the line or its "[...]" field.',
+};
+
+/** Base class: every error thrown by the collector package is a `CollectorError`. */
+export class CollectorError extends Error {
+  readonly code: CollectorErrorCode;
+  constructor(code: CollectorErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** Line filter number `index` (0-based) of the list does not compile; `cause` is the SyntaxError. */
+export class LineMatchError extends CollectorError {
+  readonly index: number;
+  readonly source: string;
+  constructor(index: number, source: string, cause: unknown) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(CollectorErrorCode.BAD_MATCH, `line filter #${index} ${JSON.stringify(source)} is not a valid regular expression: ${reason}`, { cause });
+    this.index = index;
+    this.source = source;
+  }
+}
+
+/** A timestamp rewrite pattern that cannot be used; `reason` says why. */
+export class TimestampSpecError extends CollectorError {
+  readonly spec: string;
+  constructor(spec: string, reason: string) {
+    super(CollectorErrorCode.BAD_TIMESTAMP_SPEC, `timestamp rewrite ${JSON.stringify(spec)}: ${reason}`);
+    this.spec = spec;
+  }
+}
