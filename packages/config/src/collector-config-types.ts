@@ -16,8 +16,9 @@ export interface CollectorSection {
   /** The collector's Spread private name (1..10 characters, as Spread allows). */
   readonly name: string;
   /**
-   * Where the daemon is: a Spread name (`4803`, `4803@host`, `/tmp/4803`) or `embedded` to run
-   * ringlogd inside the collector's process (configured by `embedded_config`).
+   * Where the daemon is: a Spread name (`4803`, `4803@host`, `/tmp/4803`, or the client's explicit
+   * `unix:/path` and `tcp:host:port`) or `embedded` to run ringlogd inside the collector's process
+   * (configured by `embedded_config`). `clientSpreadName` turns it into the client's spelling.
    */
   readonly daemon: string;
   /** ringlogd YAML or spread.conf for the embedded daemon; empty = ringlogd's defaults. */
@@ -61,8 +62,9 @@ export interface SplitSection {
   /** Absolute directory every split file stays under. */
   readonly root: string;
   /**
-   * File path relative to `root`. `{vhost}` (required), `{group}`, `{log}`, and strftime fields
-   * `%Y %m %d %H %M %S %j %%` in the collector's local time.
+   * File path relative to `root`. `{vhost}` (required), `{group}`, `{log}`, and the strftime
+   * conversions of `STRFTIME_CONVERSIONS` (`%Y %m %d %H` ...) in the collector's local time.
+   * No ".." segment, no backslash.
    */
   readonly path: string;
   /** Remove the vhost token and the space after it from the written line (spsplit does). */
@@ -96,11 +98,18 @@ export interface LogConfig {
   readonly split?: SplitSection;
   /** A shell command that gets the lines on standard input, restarted if it exits. */
   readonly pipe?: string;
-  /** Regular expressions (JavaScript syntax); a line passes when any matches. Empty = every line passes. */
+  /**
+   * Regular expressions (JavaScript syntax, no flags: see `compileMatchPattern`); a line passes
+   * when any matches. Empty = every line passes.
+   */
   readonly match: readonly string[];
   /** Where lines that match none of `match` go; absent = they are dropped and counted. */
   readonly unmatched_file?: string;
-  /** `none`, `clf` (Common Log Format `[10/Oct/2000:13:55:36 -0700]`), or a strftime pattern. */
+  /**
+   * `none`, `clf` (Common Log Format `10/Oct/2000:13:55:36 -0700`), or a strftime pattern: the
+   * text between a line's first `[` and the next `]` becomes the collector's time in that format
+   * (the brackets stay, so the pattern holds none).
+   */
   readonly rewrite_timestamp: string;
   readonly rotate?: RotateSection;
 }

@@ -19,7 +19,8 @@ export const ConfigErrorDescription: Readonly<Record<ConfigErrorCode, string>> =
     'The config file has problems (syntax, unknown keys, bad values); `.problems` lists every one with file, line and column.',
   RL_CONFIG_READ_FAILED: 'The config file could not be read (missing, unreadable, or larger than the size limit).',
   RL_CONFIG_DAEMON_NOT_FOUND:
-    'spread.conf does not say which daemon this is: the given name is not in it, or none (or several) of its daemons has a local address.',
+    'spread.conf does not say which daemon this is: the given name is not in it, or none (or several) of its daemons has a local address. ' +
+    'Or spreadlogd.conf names several daemons (one collector follows one) and no block was chosen, or the chosen block does not exist.',
   RL_CONFIG_BAD_LISTEN_ADDRESS: 'A listener is not "tcp:HOST:PORT", "tcp:[IPv6]:PORT" or "unix:/absolute/path".',
 };
 
@@ -53,7 +54,10 @@ export class ConfigReadError extends ConfigError {
   }
 }
 
-/** spread.conf does not identify this daemon (like `spread -n NAME` with a NAME not in the file). */
+/**
+ * spread.conf does not identify this daemon (like `spread -n NAME` with a NAME not in the file), or
+ * spreadlogd.conf names several daemons and the collector was not told which one to follow.
+ */
 export class ConfigDaemonNotFoundError extends ConfigError {
   readonly file: string;
   constructor(file: string, message: string, options?: { cause?: unknown }) {

@@ -19,3 +19,26 @@ export { parseSpreadConf } from './spread-conf-parser.ts';
 export * from './spread-conf-types.ts';
 export { spreadConfToDaemonConfig } from './spread-conf-to-daemon-config.ts';
 export type { SpreadConfConversionOptions } from './spread-conf-to-daemon-config.ts';
+export * from './collector-config-types.ts';
+export {
+  ADMIN_SECTION_DEFAULTS,
+  COLLECTOR_LOG_SECTION_DEFAULTS,
+  COLLECTOR_SECTION_DEFAULTS,
+  LOG_ENTRY_DEFAULTS,
+  OUTPUT_SECTION_DEFAULTS,
+  ROTATE_SECTION_DEFAULTS,
+  SPLIT_SECTION_DEFAULTS,
+} from './collector-config-defaults.ts';
+export { parseCollectorConfigYaml, collectorConfigFromValue } from './collector-config.ts';
+export { loadCollectorConfig, detectCollectorConfigFormat } from './load-collector-config.ts';
+export type { CollectorConfigFormat, LoadCollectorConfigOptions, LoadedCollectorConfig } from './load-collector-config.ts';
+export { parseAdminListen, ADMIN_LISTEN_OFF } from './admin-listen.ts';
+export type { AdminListenAddress } from './admin-listen.ts';
+export { clientSpreadName, EMBEDDED_DAEMON } from './spread-name.ts';
+export { compileMatchPattern } from './match-pattern.ts';
+export { STRFTIME_CONVERSIONS } from './strftime-pattern.ts';
+export { SPLIT_PLACEHOLDERS } from './split-path-template.ts';
+export { parseSpreadlogdConf } from './spreadlogd-conf-parser.ts';
+export type * from './spreadlogd-conf-types.ts';
+export { spreadlogdConfToCollectorConfig } from './spreadlogd-conf-to-collector-config.ts';
+export type { SpreadlogdConversionOptions } from './spreadlogd-conf-to-collector-config.ts';

@@ -13,3 +13,13 @@ export { canonicalIp, ipFamily, isLoopbackIp, isMulticastIp, isUnspecifiedIp, is
 export { listenAddressProblem } from './listen-address.ts';
 export { boundProblems, boundWarnings, PROBLEMS_REPORTED_MAX, WARNINGS_REPORTED_MAX } from './problem.ts';
 export * as limits from './limits.ts';
+export { COLLECTOR_CONFIG_SCHEMA } from './collector-config-schema.ts';
+export { COLLECTOR_CONFIG_CHECKS } from './collector-config-checks.ts';
+export { lexSpreadlogdConf } from './spreadlogd-conf-lexer.ts';
+export { posixEreToJavaScript } from './posix-ere.ts';
+export { scanStrftime } from './strftime-pattern.ts';
+export { splitTemplateProblem } from './split-path-template.ts';
+export { collectorDaemonProblem } from './spread-name.ts';
+export { adminListenProblem } from './admin-listen.ts';
+export { readConfigText } from './read-config-text.ts';
+export * as collectorLimits from './collector-limits.ts';
