@@ -8,6 +8,9 @@ export const VhostFilesErrorCode = {
   BAD_PATH_TEMPLATE: 'RL_VHOST_FILES_BAD_PATH_TEMPLATE',
   PIPE_SPAWN_FAILED: 'RL_VHOST_FILES_PIPE_SPAWN_FAILED',
   PIPE_WRITE_FAILED: 'RL_VHOST_FILES_PIPE_WRITE_FAILED',
+  UNSAFE_PATH: 'RL_VHOST_FILES_UNSAFE_PATH',
+  WRITE_FAILED: 'RL_VHOST_FILES_WRITE_FAILED',
+  CACHE_CLOSED: 'RL_VHOST_FILES_CACHE_CLOSED',
 } as const;
 export type VhostFilesErrorCode = (typeof VhostFilesErrorCode)[keyof typeof VhostFilesErrorCode];
 
@@ -20,6 +23,10 @@ export const VhostFilesErrorDescription: Readonly<Record<VhostFilesErrorCode, st
     'The shell of a piped output could not be started (shell missing or not executable, no processes or descriptors left); it is retried with backoff.',
   RL_VHOST_FILES_PIPE_WRITE_FAILED:
     'Writing to a piped command failed (usually EPIPE: it exited or closed its input); the unwritten lines are queued again and the command restarted.',
+  RL_VHOST_FILES_UNSAFE_PATH:
+    'A path under the output root is a symlink, or not what belongs there (a file where a directory belongs, a FIFO or device where a log file belongs); nothing is written through it.',
+  RL_VHOST_FILES_WRITE_FAILED: 'A write to an output file failed; the unwritten part stays queued and is retried after a backoff.',
+  RL_VHOST_FILES_CACHE_CLOSED: 'A line was appended after the output file cache was closed.',
 };
 
 /** Base class: every error thrown by this package is a `VhostFilesError`. */
@@ -74,4 +81,43 @@ export class PipeWriteError extends PipeError {
 
 function describe(cause: unknown): string {
   return cause instanceof Error ? cause.message : String(cause);
+}
+
+/** Why a path is refused. */
+export type UnsafePathReason = 'symlink' | 'not_directory' | 'not_regular_file';
+
+/**
+ * A path under the output root is not what ringlog created: a symlink (which could point outside
+ * the root), a file where a directory belongs, or a FIFO/device where a log file belongs.
+ */
+export class UnsafePathError extends VhostFilesError {
+  readonly path: string;
+  readonly reason: UnsafePathReason;
+  constructor(path: string, reason: UnsafePathReason, options?: { cause?: unknown }) {
+    super(VhostFilesErrorCode.UNSAFE_PATH, `unsafe output path ${JSON.stringify(path)}: ${reason}`, options);
+    this.path = path;
+    this.reason = reason;
+  }
+}
+
+/** A write failed; the first `writtenBytes` bytes of it reached the file (0 when unknown). */
+export class FileWriteError extends VhostFilesError {
+  readonly path: string;
+  readonly writtenBytes: number;
+  constructor(path: string, writtenBytes: number, options?: { cause?: unknown }) {
+    const cause = options?.cause;
+    const detail = cause instanceof Error ? `: ${cause.message}` : '';
+    super(VhostFilesErrorCode.WRITE_FAILED, `write to ${JSON.stringify(path)} failed after ${writtenBytes} bytes${detail}`, options);
+    this.path = path;
+    this.writtenBytes = writtenBytes;
+  }
+}
+
+/** `append()` was called on a target of a cache that is closing or closed. */
+export class FileCacheClosedError extends VhostFilesError {
+  readonly path: string;
+  constructor(path: string) {
+    super(VhostFilesErrorCode.CACHE_CLOSED, `output file cache is closed; cannot append to ${JSON.stringify(path)}`);
+    this.path = path;
+  }
 }

@@ -5,3 +5,7 @@ export { classifyVhost, normalizeVhost, VHOST_LENGTH_MAX, VHOST_LABEL_LENGTH_MAX
 export { compilePathTemplate, encodePathValue, type PathFields, type PathTemplate } from './path-template.ts';
 export { resolveUnderRoot } from './resolve-under-root.ts';
 export { PipeTarget, type PipeTargetOptions, type PipeTargetStats, type PipeExit } from './pipe-target.ts';
+export { FileCache, type FileCacheOptions } from './file-cache.ts';
+export { UnsafePathError, FileWriteError, FileCacheClosedError, type UnsafePathReason } from './errors.ts';
+export { openLogFile, type OpenLogFile, type OpenLogFileHooks } from './open-log-file.ts';
+export { ensureDirectoryUnder, SafeDirectories } from './safe-directory.ts';

@@ -62,6 +62,8 @@ export type FileEvent =
 export interface FileCacheStats {
   /** Gauge: descriptors held now (open, opening or closing). */
   readonly openFiles: number;
+  /** Gauge (high-water mark): most descriptors held at once since start. */
+  readonly openFilesMax: number;
   /** Gauge: targets known (open or not). */
   readonly targets: number;
   /** Gauge: bytes accepted but not yet written. */
