@@ -1,3 +1,4 @@
 export { runDaemon, loadEffectiveConfig, type RunDaemonArgs, type RunningDaemon } from './run-daemon.ts';
 export { daemonOptionsFromConfig } from './daemon-options-from-config.ts';
 export { helpText, DAEMON_OPTIONS } from './cli-options.ts';
+export { openDaemonLog, type DaemonLog } from './logger.ts';

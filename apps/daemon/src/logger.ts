@@ -1,4 +1,4 @@
-/** ringlogd's own log: pino JSON lines to standard error or to a file that SIGHUP reopens. */
+/** A ringlog program's own log: pino JSON lines to standard error or to a file that SIGHUP reopens. */
 import { hostname } from 'node:os';
 import pino, { type Logger } from 'pino';
 
@@ -9,13 +9,14 @@ export interface DaemonLog {
   flush(): void;
 }
 
-export function openDaemonLog(level: string, file: string): DaemonLog {
+/** `name` is the program (`ringlogd`, `ringlog-collector`), written into every line. */
+export function openDaemonLog(level: string, file: string, name = 'ringlogd'): DaemonLog {
   if (file === '') {
-    const logger = pino({ level, base: { name: 'ringlogd' } }, pino.destination({ fd: 2, sync: true }));
+    const logger = pino({ level, base: { name } }, pino.destination({ fd: 2, sync: true }));
     return { logger, reopen: () => undefined, flush: () => undefined };
   }
   const path = file.replaceAll(/%[hH]/g, hostname());
   const destination = pino.destination({ dest: path, mkdir: true, sync: false });
-  const logger = pino({ level, base: { name: 'ringlogd' } }, destination);
+  const logger = pino({ level, base: { name } }, destination);
   return { logger, reopen: () => destination.reopen(), flush: () => destination.flushSync() };
 }

@@ -119,19 +119,20 @@ export class ChildTracker {
   readonly #children = new Set<ChildFixture>();
 
   ringlogd(args: readonly string[]): ChildFixture {
-    return this.#track(new ChildFixture(RINGLOGD_BIN, args));
+    return this.track(new ChildFixture(RINGLOGD_BIN, args));
   }
 
   /** The entry as `node --import tsx apps/daemon/src/main.ts`. */
   ringlogdMain(args: readonly string[]): ChildFixture {
-    return this.#track(new ChildFixture(RINGLOGD_MAIN, args, ['--import', 'tsx']));
+    return this.track(new ChildFixture(RINGLOGD_MAIN, args, ['--import', 'tsx']));
   }
 
   ringlog(args: readonly string[]): ChildFixture {
-    return this.#track(new ChildFixture(RINGLOG_BIN, args));
+    return this.track(new ChildFixture(RINGLOG_BIN, args));
   }
 
-  #track(child: ChildFixture): ChildFixture {
+  /** Remembers a child started elsewhere, so killAll reaches it. */
+  track(child: ChildFixture): ChildFixture {
     this.#children.add(child);
     return child;
   }

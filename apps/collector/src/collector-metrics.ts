@@ -1,0 +1,113 @@
+/**
+ * The collector's Prometheus metrics. The engine keeps plain counters (cheap on the hot path);
+ * prom-client reads them at scrape time through `collect`, so a scrape costs one snapshot.
+ */
+import type { CollectorEngine, CollectorTelemetry } from '@ringlog/collector';
+import { VHOST_BUCKETS } from '@ringlog/collector';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+
+const PREFIX = 'ringlog_collector_';
+
+type Reader = () => number;
+
+export interface MetricsSources {
+  readonly engine: CollectorEngine;
+  readonly telemetry: CollectorTelemetry;
+}
+
+/** A counter whose value is read from our own counters: reset then set to the total at each scrape. */
+function totalCounter(registry: Registry, name: string, help: string, read: Reader): void {
+  new Counter({
+    name: PREFIX + name,
+    help,
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(read());
+    },
+  });
+}
+
+function gauge(registry: Registry, name: string, help: string, read: Reader): void {
+  new Gauge({
+    name: PREFIX + name,
+    help,
+    registers: [registry],
+    collect() {
+      this.set(read());
+    },
+  });
+}
+
+export function createCollectorMetrics({ engine, telemetry }: MetricsSources): Registry {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: PREFIX });
+  const counters = telemetry.counters;
+  totalCounter(registry, 'messages_total', 'Messages delivered by the daemon.', () => counters.messages);
+  totalCounter(registry, 'message_bytes_total', 'Bytes of delivered message bodies.', () => counters.messageBytes);
+  totalCounter(registry, 'messages_unrouted_total', 'Messages for groups no log reads.', () => counters.messagesUnrouted);
+  totalCounter(registry, 'reconnects_total', 'Connections to the daemon after the first.', () => counters.reconnects);
+  totalCounter(registry, 'disconnects_total', 'Lost daemon connections.', () => counters.disconnects);
+  totalCounter(registry, 'reopens_total', 'SIGHUP reopens of every output file.', () => counters.reopens);
+  totalCounter(registry, 'pressure_pauses_total', 'Times reading paused because output was behind.', () => counters.pressurePauses);
+  gauge(registry, 'connected', '1 while connected to the daemon.', () => (counters.connected ? 1 : 0));
+  gauge(registry, 'pending_bytes', 'Bytes received and not yet written.', () => engine.pendingBytes);
+  registerFileMetrics(registry, engine);
+  registerLogMetrics(registry, engine);
+  return registry;
+}
+
+function registerFileMetrics(registry: Registry, engine: CollectorEngine): void {
+  const stats = () => engine.fileStats();
+  gauge(registry, 'open_files', 'Output file descriptors held now.', () => stats().openFiles);
+  gauge(registry, 'open_files_max', 'Most output file descriptors held at once.', () => stats().openFilesMax);
+  gauge(registry, 'file_targets', 'Output files known (open or closed).', () => stats().targets);
+  totalCounter(registry, 'file_opens_total', 'Output file opens.', () => stats().opens);
+  totalCounter(registry, 'file_open_failures_total', 'Output file opens that failed (lines kept and retried).', () => stats().openFailures);
+  totalCounter(registry, 'file_evictions_total', 'Output files closed to stay under max_open_files.', () => stats().evictions);
+  totalCounter(registry, 'file_idle_closes_total', 'Output files closed after idle_close_ms.', () => stats().idleCloses);
+  totalCounter(registry, 'file_write_failures_total', 'Failed output writes (lines kept and retried).', () => stats().writeFailures);
+  totalCounter(registry, 'rotations_total', 'Output files rotated by size or interval.', () => stats().rotations);
+  totalCounter(registry, 'dropped_lines_total', 'Lines of failing outputs dropped past max_pending_bytes.', () => stats().droppedLines);
+  totalCounter(registry, 'written_bytes_total', 'Bytes written to output files.', () => stats().writtenBytes);
+}
+
+function registerLogMetrics(registry: Registry, engine: CollectorEngine): void {
+  const routers = () => engine.routers;
+  const perLog = (name: string, help: string, labelNames: string[], fill: (set: (labels: Record<string, string>, value: number) => void) => void): void => {
+    new Counter({
+      name: PREFIX + name,
+      help,
+      labelNames,
+      registers: [registry],
+      collect() {
+        this.reset();
+        fill((labels, value) => this.inc(labels, value));
+      },
+    });
+  };
+  perLog('lines_total', 'Lines taken from messages, per log.', ['log'], (set) => routers().forEach((r) => set({ log: r.name }, r.counters.lines)));
+  perLog('line_bytes_total', 'Bytes of lines, newline included, per log.', ['log'], (set) => routers().forEach((r) => set({ log: r.name }, r.counters.bytes)));
+  perLog('empty_lines_total', 'Empty lines skipped, per log.', ['log'], (set) => routers().forEach((r) => set({ log: r.name }, r.counters.emptyLines)));
+  perLog('vhost_bucket_lines_total', `Lines written to vhost files, per log and bucket (hash of the vhost name modulo ${VHOST_BUCKETS}).`, ['log', 'bucket'], (set) =>
+    routers().forEach((r) => r.counters.bucketLines.forEach((value, bucket) => set({ log: r.name, bucket: String(bucket) }, value))),
+  );
+  perLog('catch_all_lines_total', 'Lines sent to the catch-all file, per log and reason (unsafe name, over the vhost cap, no vhost field).', ['log', 'reason'], (set) =>
+    routers().forEach((r) => Object.entries(r.counters.catchAllLines).forEach(([reason, value]) => set({ log: r.name, reason }, value))),
+  );
+  perLog('unmatched_lines_total', 'Lines matching none of `match`, per log and what happened to them.', ['log', 'disposition'], (set) =>
+    routers().forEach((r) => {
+      set({ log: r.name, disposition: 'written' }, r.counters.unmatchedLines - r.counters.unmatchedDropped);
+      set({ log: r.name, disposition: 'dropped' }, r.counters.unmatchedDropped);
+    }),
+  );
+  new Gauge({
+    name: `${PREFIX}vhosts`,
+    help: 'Distinct vhosts given their own file, per log.',
+    labelNames: ['log'],
+    registers: [registry],
+    collect() {
+      for (const router of routers()) this.set({ log: router.name }, router.counters.vhosts);
+    },
+  });
+}

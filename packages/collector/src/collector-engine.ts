@@ -1,0 +1,214 @@
+/**
+ * The collector engine: routes delivered message bodies to their logs and writes the queued
+ * lines out. It owns no socket; a source (a Spread session) calls `deliver`.
+ *
+ * Theory of operation: `deliver` is synchronous and only queues bytes on output targets. A
+ * flush is scheduled for the end of the event-loop turn (or `flush_interval_ms` later), so a
+ * burst of messages becomes one writev per file. One flush runs at a time; data arriving
+ * during it is picked up by the next. While more than `pressureHighBytes` wait to be written
+ * the engine asks its source to pause reading (the daemon then holds the messages), and to
+ * resume below `pressureLowBytes`. SIGHUP → `reopen()`; SIGTERM → `close()`, which writes
+ * everything delivered before it and fsyncs.
+ */
+import type { CollectorConfig, DeepReadonly } from '@ringlog/config';
+import { FileCache, type FileCacheStats, type FileEvent, type OpenLogFile } from '@ringlog/vhost-files';
+import type { PipeTarget } from '@ringlog/vhost-files';
+import { buildRouters } from './build-routers.ts';
+import type { CollectorTelemetry } from './collector-telemetry.ts';
+import type { LogRouter } from './log-router.ts';
+
+export interface CollectorEngineOptions {
+  readonly config: DeepReadonly<CollectorConfig>;
+  readonly telemetry: CollectorTelemetry;
+  readonly now?: () => number;
+  /** Injectable file opener, for failure tests. */
+  readonly openFile?: OpenLogFile;
+  /** Queued bytes above which the source is asked to pause (default 64 MiB). */
+  readonly pressureHighBytes?: number;
+  readonly pressureLowBytes?: number;
+}
+
+const PRESSURE_HIGH_BYTES_DEFAULT = 64 * 1024 * 1024;
+/** How often idle files are looked for, at most. */
+const IDLE_SWEEP_MAX_MS = 10_000;
+/** Files that failed are retried from flushes; this timer flushes when no traffic would. */
+const RETRY_FLUSH_MS = 1_000;
+
+export class CollectorEngine {
+  readonly #config: DeepReadonly<CollectorConfig>;
+  readonly #telemetry: CollectorTelemetry;
+  readonly #now: () => number;
+  readonly #cache: FileCache;
+  readonly #routers: readonly LogRouter[];
+  readonly #pipes: readonly PipeTarget[];
+  readonly #routersByGroup = new Map<string, LogRouter[]>();
+  readonly #pressureHighBytes: number;
+  readonly #pressureLowBytes: number;
+  readonly #timers: NodeJS.Timeout[] = [];
+  #flushScheduled = false;
+  #flushRunning: Promise<void> | null = null;
+  #paused = false;
+  #closed = false;
+  #pressureListener: (paused: boolean) => void = () => undefined;
+
+  constructor(options: CollectorEngineOptions) {
+    this.#config = options.config;
+    this.#telemetry = options.telemetry;
+    this.#now = options.now ?? Date.now;
+    this.#pressureHighBytes = options.pressureHighBytes ?? PRESSURE_HIGH_BYTES_DEFAULT;
+    this.#pressureLowBytes = options.pressureLowBytes ?? this.#pressureHighBytes / 2;
+    const output = options.config.output;
+    this.#cache = new FileCache({
+      maxOpenFiles: output.max_open_files,
+      idleCloseMs: output.idle_close_ms,
+      maxPendingBytes: output.max_pending_bytes,
+      fsync: output.fsync,
+      now: this.#now,
+      onEvent: (event: FileEvent) => this.#telemetry.fileEvent(event),
+      ...(options.openFile === undefined ? {} : { open: options.openFile }),
+    });
+    const built = buildRouters(options.config, { cache: this.#cache, now: this.#now, onPipeEvent: (log, event) => this.#telemetry.pipeEvent(log, event) });
+    this.#routers = built.routers;
+    this.#pipes = built.pipes;
+    for (const router of this.#routers) for (const group of router.groups) this.#routersFor(group).push(router);
+    this.#startTimers();
+  }
+
+  /** Every group some log reads: the source joins these. */
+  get groups(): readonly string[] {
+    return [...this.#routersByGroup.keys()];
+  }
+
+  get routers(): readonly LogRouter[] {
+    return this.#routers;
+  }
+
+  get pendingBytes(): number {
+    let bytes = this.#cache.pendingBytes;
+    for (const pipe of this.#pipes) bytes += pipe.pendingBytes;
+    return bytes;
+  }
+
+  get paused(): boolean {
+    return this.#paused;
+  }
+
+  fileStats(): FileCacheStats {
+    return this.#cache.stats();
+  }
+
+  /** The source's pause/resume hook for backpressure. */
+  onPressure(listener: (paused: boolean) => void): void {
+    this.#pressureListener = listener;
+  }
+
+  /** Queues the lines of one message, sent to `groups`; a log reading several of them gets it once. */
+  deliver(groups: readonly string[], data: Buffer): void {
+    if (this.#closed) throw new Error('deliver() after close()');
+    this.#telemetry.messageDelivered(data.length);
+    const date = new Date(this.#now());
+    let routed = false;
+    for (let index = 0; index < groups.length; index++) {
+      const group = groups[index] as string;
+      const routers = this.#routersByGroup.get(group);
+      if (routers === undefined) continue;
+      for (const router of routers) {
+        if (!this.#firstGroupOf(router, groups, index)) continue;
+        router.route(data, group, date);
+        routed = true;
+      }
+    }
+    if (!routed) this.#telemetry.messageUnrouted(groups);
+    this.#scheduleFlush();
+  }
+
+  /** Writes everything queued so far; resolves when it is written (or failed and kept). */
+  async flush(): Promise<void> {
+    // One flush at a time: wait for a running one, then run one covering everything queued now.
+    while (this.#flushRunning !== null) await this.#flushRunning;
+    this.#flushRunning = this.#flushOnce();
+    try {
+      await this.#flushRunning;
+    } finally {
+      this.#flushRunning = null;
+    }
+    this.#checkPressure();
+  }
+
+  /** SIGHUP: every open file is closed and reopened now, so `mv` + HUP and logrotate lose nothing. */
+  async reopen(): Promise<void> {
+    await this.flush();
+    await this.#cache.reopen();
+    this.#telemetry.reopened(this.#cache.stats().openFiles);
+  }
+
+  /** Writes and fsyncs everything delivered so far, closes every file and pipe. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const timer of this.#timers) clearInterval(timer);
+    await this.flush();
+    await Promise.all([this.#cache.close(), ...this.#pipes.map((pipe) => pipe.close())]);
+  }
+
+  #routersFor(group: string): LogRouter[] {
+    let routers = this.#routersByGroup.get(group);
+    if (routers === undefined) {
+      routers = [];
+      this.#routersByGroup.set(group, routers);
+    }
+    return routers;
+  }
+
+  /** True when groups[index] is the first of `groups` that `router` reads (so it routes once). */
+  #firstGroupOf(router: LogRouter, groups: readonly string[], index: number): boolean {
+    for (let earlier = 0; earlier < index; earlier++) if (router.groups.includes(groups[earlier] as string)) return false;
+    return true;
+  }
+
+  #scheduleFlush(): void {
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    const run = (): void => {
+      this.#flushScheduled = false;
+      this.flush().catch((error: unknown) => this.#telemetry.flushFailed(error));
+    };
+    const intervalMs = this.#config.output.flush_interval_ms;
+    if (intervalMs === 0) setImmediate(run);
+    else setTimeout(run, intervalMs);
+    this.#checkPressure();
+  }
+
+  async #flushOnce(): Promise<void> {
+    await Promise.all([this.#cache.flush(), ...this.#pipes.map((pipe) => pipe.flush())]);
+  }
+
+  #checkPressure(): void {
+    const pending = this.pendingBytes;
+    if (!this.#paused && pending > this.#pressureHighBytes) {
+      this.#paused = true;
+      this.#telemetry.pressure(true, pending);
+      this.#pressureListener(true);
+    } else if (this.#paused && pending <= this.#pressureLowBytes) {
+      this.#paused = false;
+      this.#telemetry.pressure(false, pending);
+      this.#pressureListener(false);
+    }
+  }
+
+  #startTimers(): void {
+    const output = this.#config.output;
+    const onError = (error: unknown): void => this.#telemetry.flushFailed(error);
+    if (output.fsync === 'interval') this.#timers.push(setInterval(() => void this.#cache.sync().catch(onError), output.fsync_interval_ms));
+    if (output.idle_close_ms > 0) {
+      const sweepMs = Math.min(IDLE_SWEEP_MAX_MS, Math.max(100, output.idle_close_ms / 2));
+      this.#timers.push(setInterval(() => void this.#cache.closeIdle().catch(onError), sweepMs));
+    }
+    this.#timers.push(setInterval(() => this.#pendingBytesRetry(), RETRY_FLUSH_MS));
+    for (const timer of this.#timers) timer.unref();
+  }
+
+  #pendingBytesRetry(): void {
+    if (!this.#closed && this.pendingBytes > 0) this.#scheduleFlush();
+  }
+}
