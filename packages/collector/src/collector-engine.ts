@@ -23,12 +23,17 @@ export interface CollectorEngineOptions {
   readonly now?: () => number;
   /** Injectable file opener, for failure tests. */
   readonly openFile?: OpenLogFile;
-  /** Queued bytes above which the source is asked to pause (default 64 MiB). */
+  /**
+   * Queued bytes above which the source is asked to pause. Default: output.max_pending_bytes +
+   * 64 MiB, so lines held for a failing file are dropped (at max_pending_bytes, counted) before
+   * they could pause the whole collector and starve its healthy files.
+   */
   readonly pressureHighBytes?: number;
   readonly pressureLowBytes?: number;
 }
 
-const PRESSURE_HIGH_BYTES_DEFAULT = 64 * 1024 * 1024;
+/** How far past max_pending_bytes healthy files may fall behind before reading pauses. */
+const PRESSURE_HEADROOM_BYTES = 64 * 1024 * 1024;
 /** How often idle files are looked for, at most. */
 const IDLE_SWEEP_MAX_MS = 10_000;
 /** Files that failed are retried from flushes; this timer flushes when no traffic would. */
@@ -55,7 +60,7 @@ export class CollectorEngine {
     this.#config = options.config;
     this.#telemetry = options.telemetry;
     this.#now = options.now ?? Date.now;
-    this.#pressureHighBytes = options.pressureHighBytes ?? PRESSURE_HIGH_BYTES_DEFAULT;
+    this.#pressureHighBytes = options.pressureHighBytes ?? options.config.output.max_pending_bytes + PRESSURE_HEADROOM_BYTES;
     this.#pressureLowBytes = options.pressureLowBytes ?? this.#pressureHighBytes / 2;
     const output = options.config.output;
     this.#cache = new FileCache({
@@ -167,6 +172,7 @@ export class CollectorEngine {
   }
 
   #scheduleFlush(): void {
+    this.#checkPressure();
     if (this.#flushScheduled) return;
     this.#flushScheduled = true;
     const run = (): void => {
@@ -176,7 +182,6 @@ export class CollectorEngine {
     const intervalMs = this.#config.output.flush_interval_ms;
     if (intervalMs === 0) setImmediate(run);
     else setTimeout(run, intervalMs);
-    this.#checkPressure();
   }
 
   async #flushOnce(): Promise<void> {

@@ -24,13 +24,24 @@ export const COLLECTOR_CONFIG_CHECKS: Readonly<Record<string, ValueCheck>> = {
   'log-entry': checkLogEntry,
   'group-list': checkGroupList,
   'split-path': (value) => (typeof value === 'string' ? splitTemplateProblem(value, { vhost: 'required' }) : undefined),
-  'catch-all-path': (value) => (typeof value === 'string' ? splitTemplateProblem(value, { vhost: 'forbidden' }) : undefined),
+  'catch-all-path': (value) => (typeof value === 'string' ? catchAllProblem(value) : undefined),
   'match-pattern': (value) => (typeof value === 'string' ? matchPatternProblem(value) : undefined),
   'rewrite-timestamp': (value) => (typeof value === 'string' ? rewriteTimestampProblem(value) : undefined),
   'pipe-command': checkPipeCommand,
   rotate: checkRotate,
   'rotate-interval': (value) => (typeof value === 'string' ? rotateIntervalProblem(value) : undefined),
 };
+
+/**
+ * A vhost name never starts with "_", so a catch_all whose first segment does can never be a
+ * vhost's file or directory (with "fallback.log", a vhost of that name would take the path).
+ */
+function catchAllProblem(path: string): string | undefined {
+  const problem = splitTemplateProblem(path, { vhost: 'forbidden' });
+  if (problem !== undefined) return problem;
+  if (!path.startsWith('_')) return `must start with "_" (e.g. "_catchall/access.log"), so no vhost can have the same path (got ${JSON.stringify(path.slice(0, 60))})`;
+  return undefined;
+}
 
 function absolutePathProblem(path: string): string | undefined {
   if (path.includes('\0')) return 'must not contain NUL';

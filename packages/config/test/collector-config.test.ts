@@ -72,7 +72,7 @@ describe('collector config - YAML', () => {
       'logs:',
       '  - name: a',
       '    groups: [a, b]',
-      '    split: { root: /srv/logs, path: "{group}/{vhost}/%Y-%m-%d.log", strip_vhost: false, catch_all: "{log}/other.log", max_vhosts: 1, vhost_max_length: 64 }',
+      '    split: { root: /srv/logs, path: "{group}/{vhost}/%Y-%m-%d.log", strip_vhost: false, catch_all: "_{log}/other.log", max_vhosts: 1, vhost_max_length: 64 }',
       '    match: ["^GET ", "POST"]',
       '    unmatched_file: /srv/logs/unmatched.log',
       '    rewrite_timestamp: "%d/%b/%Y:%H:%M:%S %z"',
@@ -86,7 +86,7 @@ describe('collector config - YAML', () => {
     expect(config.collector.daemon).toBe('4803@loghost');
     expect(config.admin.listen).toBe('[::1]:9000');
     expect(config.output.dir_mode).toBe('750');
-    expect(config.logs[0]?.split?.catch_all).toBe('{log}/other.log');
+    expect(config.logs[0]?.split?.catch_all).toBe('_{log}/other.log');
     expect(config.logs[0]?.rotate).toEqual({ interval: '6h', compress: 'gzip', max_files: 3, max_size: '1G' });
     expect(config.logs[1]).toEqual({ name: 'b.pipe', groups: ['c'], pipe: 'logger -t web', match: [], rewrite_timestamp: 'none' });
   });
@@ -356,7 +356,10 @@ describe('collector config - split', () => {
     expect(located(split('      path: "{vhost}"\n      catch_all: /var/log/other.log\n'))).toEqual([
       '7:18: logs[0].split.catch_all: must be relative to split.root, not an absolute path',
     ]);
-    expect(parse(split('      path: "{vhost}"\n      catch_all: "{log}/other-%Y.log"\n')).logs[0]?.split?.catch_all).toBe('{log}/other-%Y.log');
+    expect(parse(split('      path: "{vhost}"\n      catch_all: "_{log}/other-%Y.log"\n')).logs[0]?.split?.catch_all).toBe('_{log}/other-%Y.log');
+    expect(located(split('      path: "{vhost}"\n      catch_all: fallback.log\n'))).toEqual([
+      '7:18: logs[0].split.catch_all: must start with "_" (e.g. "_catchall/access.log"), so no vhost can have the same path (got "fallback.log")',
+    ]);
   });
 
   it('collector config - max_vhosts and vhost_max_length have ranges', () => {
