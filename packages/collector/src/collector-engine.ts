@@ -34,6 +34,8 @@ export interface CollectorEngineOptions {
 
 /** How far past max_pending_bytes healthy files may fall behind before reading pauses. */
 const PRESSURE_HEADROOM_BYTES = 64 * 1024 * 1024;
+/** Waiting bytes that start a flush without waiting for flush_interval_ms. */
+const FLUSH_EARLY_BYTES = 512 * 1024;
 /** How often idle files are looked for, at most. */
 const IDLE_SWEEP_MAX_MS = 10_000;
 /** Files that failed are retried from flushes; this timer flushes when no traffic would. */
@@ -50,7 +52,8 @@ export class CollectorEngine {
   readonly #pressureHighBytes: number;
   readonly #pressureLowBytes: number;
   readonly #timers: NodeJS.Timeout[] = [];
-  #flushScheduled = false;
+  #flushTimer: NodeJS.Timeout | null = null;
+  #flushImmediate: NodeJS.Immediate | null = null;
   #flushRunning: Promise<void> | null = null;
   #paused = false;
   #closed = false;
@@ -152,6 +155,10 @@ export class CollectorEngine {
     if (this.#closed) return;
     this.#closed = true;
     for (const timer of this.#timers) clearInterval(timer);
+    if (this.#flushTimer !== null) clearTimeout(this.#flushTimer);
+    if (this.#flushImmediate !== null) clearImmediate(this.#flushImmediate);
+    this.#flushTimer = null;
+    this.#flushImmediate = null;
     await this.flush();
     await Promise.all([this.#cache.close(), ...this.#pipes.map((pipe) => pipe.close())]);
   }
@@ -171,18 +178,29 @@ export class CollectorEngine {
     return true;
   }
 
+  /**
+   * A flush starts at the end of this event-loop turn once FLUSH_EARLY_BYTES wait (or always when
+   * flush_interval_ms is 0), else flush_interval_ms after the first unflushed line.
+   */
   #scheduleFlush(): void {
     this.#checkPressure();
-    if (this.#flushScheduled) return;
-    this.#flushScheduled = true;
-    const run = (): void => {
-      this.#flushScheduled = false;
-      this.flush().catch((error: unknown) => this.#telemetry.flushFailed(error));
-    };
+    if (this.#flushImmediate !== null) return;
     const intervalMs = this.#config.output.flush_interval_ms;
-    if (intervalMs === 0) setImmediate(run);
-    else setTimeout(run, intervalMs);
+    if (intervalMs === 0 || this.pendingBytes >= FLUSH_EARLY_BYTES) {
+      if (this.#flushTimer !== null) clearTimeout(this.#flushTimer);
+      this.#flushTimer = null;
+      this.#flushImmediate = setImmediate(this.#runScheduledFlush);
+    } else if (this.#flushTimer === null) {
+      this.#flushTimer = setTimeout(this.#runScheduledFlush, intervalMs);
+    }
   }
+
+  readonly #runScheduledFlush = (): void => {
+    if (this.#flushTimer !== null) clearTimeout(this.#flushTimer);
+    this.#flushTimer = null;
+    this.#flushImmediate = null;
+    this.flush().catch((error: unknown) => this.#telemetry.flushFailed(error));
+  };
 
   async #flushOnce(): Promise<void> {
     await Promise.all([this.#cache.flush(), ...this.#pipes.map((pipe) => pipe.flush())]);

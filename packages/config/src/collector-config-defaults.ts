@@ -25,7 +25,7 @@ export const COLLECTOR_LOG_SECTION_DEFAULTS: CollectorLogSection = {
 export const OUTPUT_SECTION_DEFAULTS: OutputSection = {
   max_open_files: 1024, // file descriptors, across all logs
   idle_close_ms: 60_000, // milliseconds; 0 = never close an idle file
-  flush_interval_ms: 0, // milliseconds; 0 = at the end of each event-loop turn
+  flush_interval_ms: 10, // milliseconds; sooner once FLUSH_EARLY_BYTES wait; 0 = at the end of each event-loop turn
   fsync: 'interval', // policy name
   fsync_interval_ms: 1000, // milliseconds
   dir_mode: '0755', // octal permission string

@@ -46,7 +46,10 @@ export interface OutputSection {
   readonly max_open_files: number;
   /** A file not written for this long is closed; 0 = never. */
   readonly idle_close_ms: number;
-  /** Longest a received line waits in memory before it is written; 0 = at the end of each event-loop turn. */
+  /**
+   * Longest a received line waits in memory before it is written; a flush starts sooner once
+   * 512 KiB are waiting. 0 = at the end of every event-loop turn (many small writes under load).
+   */
   readonly flush_interval_ms: number;
   readonly fsync: FsyncPolicy;
   readonly fsync_interval_ms: number;

@@ -48,7 +48,7 @@ describe('collector config - YAML', () => {
     expect(OUTPUT_SECTION_DEFAULTS).toEqual({
       max_open_files: 1024,
       idle_close_ms: 60000,
-      flush_interval_ms: 0,
+      flush_interval_ms: 10,
       fsync: 'interval',
       fsync_interval_ms: 1000,
       dir_mode: '0755',

@@ -7,6 +7,9 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { FileWriteError, UnsafePathError } from './errors.ts';
 import type { LogFile } from './types.ts';
 
+/** More queued chunks than this are copied into one buffer before writing. */
+const COALESCE_CHUNKS_MIN = 8;
+
 /** Linux IOV_MAX: the most buffers one writev(2) takes. */
 const BUFFERS_PER_WRITE_MAX = 1024;
 
@@ -89,7 +92,10 @@ class AppendFile implements LogFile {
   }
 
   /** Throws `FileWriteError` whose `writtenBytes` counts what reached the file before the failure. */
-  async write(chunks: readonly Buffer[]): Promise<void> {
+  async write(queued: readonly Buffer[]): Promise<void> {
+    // Node's writev binding costs about 1 µs per buffer: at 300k lines/s, one buffer per line was
+    // 20% of the collector's CPU (V8 profile of `pnpm bench collector`). One memcpy is far cheaper.
+    const chunks = queued.length > COALESCE_CHUNKS_MIN ? [Buffer.concat(queued)] : queued;
     let index = 0; // first chunk not fully written
     let offset = 0; // bytes of chunks[index] already written
     let writtenBytes = 0;
