@@ -1,5 +1,6 @@
-/** `pnpm bench <flood|sessions|all> [--sessions N] [--messages N]`: runs benchmarks, prints tables, writes JSON. */
+/** `pnpm bench <flood|sessions|collector|all> [--sessions N] [--messages N] [--lines N]`: runs benchmarks, prints tables, writes JSON. */
 import { parseArgs } from 'node:util';
+import type { CollectorBenchSystem } from './collector-bench.ts';
 import { sessionsBench } from './sessions-bench.ts';
 
 const { values, positionals } = parseArgs({
@@ -8,20 +9,28 @@ const { values, positionals } = parseArgs({
   options: {
     sessions: { type: 'string', default: '50000' },
     messages: { type: 'string', default: '200000' },
+    lines: { type: 'string', default: '1000000' },
+    systems: { type: 'string' },
+    vhosts: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
 });
 
-const USAGE = `Usage: pnpm bench <flood|sessions|all> [--sessions N] [--messages N]
+const USAGE = `Usage: pnpm bench <flood|sessions|collector|all> [--sessions N] [--messages N] [--lines N]
+         [--systems engine,ringlog,rsyslog,syslog-ng] [--vhosts 50,100000]
   flood     msgs/s and MB/s through ringlogd: self-flood and 1 sender -> 1 receiver,
             100 B and 1000 B, AGREED and SAFE, against a bare Node TCP relay baseline
   sessions  concurrent idle sessions held by one ringlogd and RSS per session,
             against a bare Node server holding as many plain connections
+  collector lines/s of ~200 B access lines split into per-vhost files (50 vhosts, and
+            100,000 vhosts with max_open_files 256): ringlog (sender -> ringlogd ->
+            collector), the collector engine alone, rsyslog and syslog-ng
+            (install them with scripts/install-bench-tools.sh)
 Results: a table on stdout and JSON in .bench-out/<name>.json`;
 
 async function main(): Promise<void> {
   const which = positionals[0] ?? 'all';
-  if (values.help === true || !['flood', 'sessions', 'all'].includes(which)) {
+  if (values.help === true || !['flood', 'sessions', 'collector', 'all'].includes(which)) {
     process.stdout.write(`${USAGE}\n`);
     if (values.help !== true) process.exitCode = 2;
     return;
@@ -31,6 +40,14 @@ async function main(): Promise<void> {
     await floodBench(Number(values.messages));
   }
   if (which === 'sessions' || which === 'all') await sessionsBench(Number(values.sessions));
+  if (which === 'collector' || which === 'all') {
+    const { collectorBench } = await import('./collector-bench.ts');
+    await collectorBench({
+      lines: Number(values.lines),
+      ...(values.systems === undefined ? {} : { systems: values.systems.split(',') as CollectorBenchSystem[] }),
+      ...(values.vhosts === undefined ? {} : { vhosts: values.vhosts.split(',').map(Number) }),
+    });
+  }
 }
 
 await main();

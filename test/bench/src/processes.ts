@@ -13,8 +13,14 @@ export function rssKiB(pid: number): number {
   return match === null ? 0 : Number(match[1]);
 }
 
+/** With RINGLOG_BENCH_CPU_PROF=<dir>, every forked process writes a V8 CPU profile there. */
+function profileArgs(): string[] {
+  const dir = process.env['RINGLOG_BENCH_CPU_PROF'];
+  return dir === undefined || dir === '' ? [] : ['--cpu-prof', `--cpu-prof-dir=${dir}`];
+}
+
 export function forkTs(script: string, args: readonly string[]): ChildProcess {
-  return fork(script, [...args], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], cwd: REPO_ROOT });
+  return fork(script, [...args], { execArgv: ['--import', 'tsx', ...profileArgs()], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], cwd: REPO_ROOT });
 }
 
 export async function waitForConnect(options: { port: number; host: string } | { path: string }, timeoutMs = 15_000): Promise<void> {
