@@ -18,5 +18,13 @@ export function openDaemonLog(level: string, file: string, name = 'ringlogd'): D
   const path = file.replaceAll(/%[hH]/g, hostname());
   const destination = pino.destination({ dest: path, mkdir: true, sync: false });
   const logger = pino({ level, base: { name } }, destination);
-  return { logger, reopen: () => destination.reopen(), flush: () => destination.flushSync() };
+  return { logger, reopen: () => destination.reopen(), flush: () => flushWhenOpen(destination) };
+}
+
+/**
+ * flushSync throws while sonic-boom is still opening the file (a stop right after start); what
+ * it buffered meanwhile is written once the file opens, so there is nothing to force yet.
+ */
+function flushWhenOpen(destination: ReturnType<typeof pino.destination>): void {
+  if ((destination as unknown as { fd: number }).fd >= 0) destination.flushSync();
 }
