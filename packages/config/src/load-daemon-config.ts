@@ -1,15 +1,14 @@
 /** Reads the daemon's config file, YAML or Spread's spread.conf, picking the format by name or content. */
-import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { validateConfigValue } from './config-schema.ts';
 import { cloneDeepFrozen } from './deep-freeze.ts';
 import { parseDaemonConfigYaml } from './daemon-config.ts';
 import { DAEMON_CONFIG_SCHEMA } from './daemon-config-schema.ts';
 import type { DaemonConfig } from './daemon-config-types.ts';
-import { ConfigReadError, ConfigValidationError } from './errors.ts';
-import { CONFIG_FILE_BYTES_MAX } from './limits.ts';
+import { ConfigValidationError } from './errors.ts';
 import type { ConfigWarning } from './problem.ts';
 import { formatConfigPath } from './config-path.ts';
+import { readConfigText } from './read-config-text.ts';
 import { parseSpreadConf } from './spread-conf-parser.ts';
 import { spreadConfToDaemonConfig } from './spread-conf-to-daemon-config.ts';
 
@@ -49,21 +48,6 @@ export async function loadDaemonConfig(path: string, options: LoadDaemonConfigOp
   const config = parseDaemonConfigYaml(text, path);
   const named = options.daemonName === undefined ? config : renameDaemon(config, options.daemonName, path);
   return { config: named, warnings: [], format };
-}
-
-async function readConfigText(path: string): Promise<string> {
-  try {
-    const info = await stat(path);
-    if (!info.isFile()) throw new ConfigReadError(path, `${path}: not a regular file`);
-    if (info.size > CONFIG_FILE_BYTES_MAX) {
-      throw new ConfigReadError(path, `${path}: ${info.size} bytes is more than a config file may hold (${CONFIG_FILE_BYTES_MAX})`);
-    }
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    if (error instanceof ConfigReadError) throw error;
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new ConfigReadError(path, `${path}: cannot read the config file: ${reason}`, { cause: error });
-  }
 }
 
 /** `-n NAME` with a YAML config: the name replaces daemon.name and is validated like it. */
