@@ -94,6 +94,7 @@ function comparatorRow(name: string, result: Awaited<ReturnType<typeof runRsyslo
     lines_per_sec: Math.round(result.linesPerSecond),
     mb_per_sec: round(expected / result.seconds / 1e6),
     seconds: round(result.seconds, 2),
+    open_files_max: '-',
     verified: result.lineCountVerified === lineCount ? `${result.lineCountVerified} lines, ${result.filesWritten} files` : `FAILED: ${result.lineCountVerified} lines`,
   };
 }
