@@ -25,20 +25,26 @@ export { DEFAULT_SYSLOG_NG_VARIANT, SYSLOG_NG_VARIANTS, runSyslogNg, syslogNgBin
 
 type Runner = (options: ComparatorOptions) => Promise<ComparatorResult | Skipped>;
 
+/** The better of two results: an honest one beats one that is not, then more lines/s wins. */
+export function better(a: ComparatorResult | undefined, b: ComparatorResult): ComparatorResult {
+  if (a === undefined) return b;
+  const aHonest = a.problems.length === 0;
+  const bHonest = b.problems.length === 0;
+  if (aHonest !== bHonest) return aHonest ? a : b;
+  return b.linesPerSecond > a.linesPerSecond ? b : a;
+}
+
 /**
- * Runs `runner` `repeat` times, each in a fresh sub-directory of workDir, and returns the fastest
- * honest result (or the fastest, when none was honest). The sub-directories are left for the
- * caller to remove at the end: deleting 100k files between runs (with ext4 `discard`) slows the
- * next run down.
+ * Runs `runner` `repeat` times, each in a fresh sub-directory of workDir, and returns the best
+ * result (see better). The sub-directories are left for the caller to remove at the end: deleting
+ * 100k files between runs (ext4 with `discard` here) slows the next run down.
  */
 export async function bestOf(runner: Runner, options: ComparatorOptions, repeat: number): Promise<ComparatorResult | Skipped> {
   let best: ComparatorResult | undefined;
   for (let i = 0; i < repeat; i++) {
     const result = await runner({ ...options, workDir: mkdtempSync(join(options.workDir, 'run-')) });
     if (isSkipped(result)) return result;
-    const honest = result.problems.length === 0;
-    const bestHonest = best !== undefined && best.problems.length === 0;
-    if (best === undefined || (honest && !bestHonest) || (honest === bestHonest && result.linesPerSecond > best.linesPerSecond)) best = result;
+    best = better(best, result);
   }
   return best as ComparatorResult;
 }
@@ -106,22 +112,29 @@ syslog-ng variants: ${Object.keys(SYSLOG_NG_VARIANTS).join(', ')} (default ${DEF
   if (values.only === undefined || values.only === 'rsyslog') add('rsyslog', runRsyslog, RSYSLOG_VARIANTS, DEFAULT_RSYSLOG_VARIANT);
   if (values.only === undefined || values.only === 'syslog-ng') add('syslog-ng', runSyslogNg, SYSLOG_NG_VARIANTS, DEFAULT_SYSLOG_NG_VARIANT);
 
-  const rows: string[] = [];
-  const results: (ComparatorResult | Skipped)[] = [];
-  for (const { label, runner, variant } of plan) {
-    const result = await bestOf(runner, { ...base, variant }, repeat);
-    results.push(result);
-    const row = formatRow(label, result);
-    rows.push(row);
-    process.stderr.write(`${row}\n`);
-    if (!isSkipped(result) && result.problems.length > 0) process.stderr.write(`  problems: ${result.problems.join('\n            ')}\n`);
+  // Round-robin: each round runs every variant once, so that a busy spell on this shared machine
+  // does not fall on all the runs of one variant. Each variant keeps its best run.
+  const results: (ComparatorResult | Skipped | undefined)[] = plan.map(() => undefined);
+  for (let round = 1; round <= repeat; round++) {
+    for (const [i, { runner, variant }] of plan.entries()) {
+      const previous = results[i];
+      if (previous !== undefined && isSkipped(previous)) continue;
+      const result = await runner({ ...base, variant, workDir: mkdtempSync(join(root, 'run-')) });
+      results[i] = isSkipped(result) ? result : better(previous, result);
+      if (isSkipped(result)) {
+        process.stderr.write(`${plan[i]?.label}: skipped: ${result.skipped}\n`);
+        continue;
+      }
+      process.stderr.write(`round ${round}: ${result.name} ${variant} ${result.connections} conn: ${result.linesPerSecond.toLocaleString('en-US')} lines/s in ${result.seconds.toFixed(2)} s${result.problems.length > 0 ? ` NOT HONEST: ${result.problems.slice(0, 5).join('; ')}` : ''}\n`);
+    }
   }
+  const rows = results.map((r, i) => formatRow(plan[i]?.label ?? '', r ?? { skipped: 'not run' }));
   if (!values.keep) rmSync(root, { recursive: true, force: true });
   process.stdout.write(`\n${count.toLocaleString('en-US')} lines × ${generated.perVhost.size.toLocaleString('en-US')} vhosts, best of ${repeat}\n\n`);
   process.stdout.write('| daemon | variant | TCP conns | lines written | seconds | lines/s | files | honest |\n|---|---|---|---|---|---|---|---|\n');
   process.stdout.write(`${rows.join('\n')}\n`);
   if (values['show-config'] === true) {
-    for (const r of results) if (!isSkipped(r)) process.stdout.write(`\n### ${r.name} — ${r.variant}\n\n\`\`\`\n${r.config}\`\`\`\n`);
+    for (const r of results) if (r !== undefined && !isSkipped(r)) process.stdout.write(`\n### ${r.name} — ${r.variant}\n\n\`\`\`\n${r.config}\`\`\`\n`);
   }
 }
 

@@ -231,63 +231,98 @@ function fnv1a(buffer: Buffer, start: number, end: number): number {
   return h >>> 0;
 }
 
-/**
- * Order-independent digest of a set of lines: the sum (mod 2^32) of each line's FNV-1a, newline
- * included. Equal digests and counts mean, but for a 2^-32 chance, the same lines.
- */
-export function linesDigest(buffer: Buffer): number {
-  let sum = 0;
-  let start = 0;
-  while (start < buffer.length) {
-    let end = buffer.indexOf(0x0a, start);
-    end = end === -1 ? buffer.length : end + 1;
-    sum = (sum + fnv1a(buffer, start, end)) >>> 0;
-    start = end;
-  }
-  return sum;
+/** What one vhost's file must hold. */
+export interface ExpectedFile {
+  /** Sum (mod 2^32) of the FNV-1a of each line, vhost and its space cut off, newline kept: order-independent. */
+  readonly digest: number;
+  /** Per TCP connection, the line hashes of this vhost sent on it, in the order sent. */
+  readonly runs: readonly Uint32Array[];
 }
 
-const expectedDigestCache = new WeakMap<Buffer, Map<string, number>>();
+const expectedCache = new WeakMap<Buffer, Map<number, Map<string, ExpectedFile>>>();
 
-/** Per vhost, the digest of its lines with the vhost and the space after it cut off (what its file must hold). */
-export function expectedDigests(lines: Buffer): Map<string, number> {
-  const cached = expectedDigestCache.get(lines);
+/**
+ * Per vhost, what its file must hold when the lines are sent over `connections` connections as
+ * sendLines splits them. Cached per buffer and connection count (computed before the timed part).
+ */
+export function expectedFiles(lines: Buffer, connections: number): Map<string, ExpectedFile> {
+  const byConnections = expectedCache.get(lines) ?? new Map<number, Map<string, ExpectedFile>>();
+  expectedCache.set(lines, byConnections);
+  const cached = byConnections.get(connections);
   if (cached !== undefined) return cached;
-  const digests = new Map<string, number>();
+  const parts = splitIntoParts(lines, connections);
+  const building = new Map<string, { digest: number; runs: number[][] }>();
+  for (const [c, part] of parts.entries()) {
+    let start = 0;
+    while (start < part.length) {
+      let end = part.indexOf(0x0a, start);
+      end = end === -1 ? part.length : end + 1;
+      let space = part.indexOf(0x20, start);
+      if (space === -1 || space >= end) space = end - 1;
+      const vhost = part.toString('utf8', start, space);
+      let entry = building.get(vhost);
+      if (entry === undefined) {
+        entry = { digest: 0, runs: parts.map(() => []) };
+        building.set(vhost, entry);
+      }
+      const h = fnv1a(part, space + 1, end);
+      entry.digest = (entry.digest + h) >>> 0;
+      entry.runs[c]?.push(h);
+      start = end;
+    }
+  }
+  const result = new Map<string, ExpectedFile>();
+  for (const [vhost, entry] of building) result.set(vhost, { digest: entry.digest, runs: entry.runs.map((r) => Uint32Array.from(r)) });
+  byConnections.set(connections, result);
+  return result;
+}
+
+/**
+ * Checks one output file against what it must hold: returns 'ok', 'reordered' (the right lines,
+ * but lines sent on one connection are not in the order sent) or 'wrong' (lines missing, extra or
+ * altered).
+ */
+function checkFile(content: Buffer, expected: ExpectedFile): 'ok' | 'reordered' | 'wrong' {
+  const heads = new Array<number>(expected.runs.length).fill(0);
+  let digest = 0;
+  let outOfOrder = false;
   let start = 0;
-  while (start < lines.length) {
-    let end = lines.indexOf(0x0a, start);
-    end = end === -1 ? lines.length : end + 1;
-    let space = lines.indexOf(0x20, start);
-    if (space === -1 || space >= end) space = end - 1;
-    const vhost = lines.toString('utf8', start, space);
-    digests.set(vhost, ((digests.get(vhost) ?? 0) + fnv1a(lines, space + 1, end)) >>> 0);
+  while (start < content.length) {
+    let end = content.indexOf(0x0a, start);
+    end = end === -1 ? content.length : end + 1;
+    const h = fnv1a(content, start, end);
+    digest = (digest + h) >>> 0;
+    const c = expected.runs.findIndex((run, i) => run[heads[i] as number] === h);
+    if (c === -1) outOfOrder = true;
+    else heads[c] = (heads[c] as number) + 1;
     start = end;
   }
-  expectedDigestCache.set(lines, digests);
-  return digests;
+  if (digest !== expected.digest) return 'wrong';
+  return outOfOrder ? 'reordered' : 'ok';
 }
 
 /**
  * Checks the output honestly: one file per vhost named `<vhost>.log`, holding exactly that vhost's
- * lines with the vhost and its space cut off (same count, same order-independent digest), in any
- * order; total newlines = lineCount. Returns the newline count and the problems found (empty when
- * honest).
+ * lines with the vhost and its space cut off (same count, same order-independent digest), lines
+ * sent on one connection in the order sent; total newlines = lineCount. Returns the newline count
+ * and the problems found (empty when honest).
  */
 export function verifyOutput(
   dir: string,
   lines: Buffer,
   lineCount: number,
   perVhost: ReadonlyMap<string, number>,
+  connections = 1,
 ): { lineCountVerified: number; filesWritten: number; bytesWritten: number; problems: string[] } {
   const problems: string[] = [];
   const note = (problem: string): void => {
     if (problems.length < 20) problems.push(problem);
   };
-  const digests = expectedDigests(lines);
+  const expectedByVhost = expectedFiles(lines, connections);
   let newlines = 0;
   let files = 0;
   let bytes = 0;
+  let reordered = 0;
   const seen = new Set<string>();
   for (const name of readdirSync(dir)) {
     const content = readFileSync(join(dir, name));
@@ -298,15 +333,18 @@ export function verifyOutput(
     newlines += count;
     const vhost = name.endsWith('.log') ? name.slice(0, -4) : name;
     seen.add(vhost);
-    const expected = perVhost.get(vhost);
-    if (expected === undefined) {
+    const expected = expectedByVhost.get(vhost);
+    if (expected === undefined || perVhost.get(vhost) === undefined) {
       note(`unexpected file ${name}`);
       continue;
     }
-    if (count !== expected) note(`${name}: ${count} lines, expected ${expected}`);
+    if (count !== perVhost.get(vhost)) note(`${name}: ${count} lines, expected ${perVhost.get(vhost)}`);
     if (content.toString('utf8', 0, vhost.length + 1) === `${vhost} `) note(`${name}: vhost not stripped`);
-    if (linesDigest(content) !== digests.get(vhost)) note(`${name}: its lines are not ${vhost}'s input lines less the vhost`);
+    const check = checkFile(content, expected);
+    if (check === 'wrong') note(`${name}: its lines are not ${vhost}'s input lines less the vhost`);
+    if (check === 'reordered') reordered++;
   }
+  if (reordered > 0) problems.push(`${reordered} files have lines out of the order they were sent in on their connection`);
   if (newlines !== lineCount) problems.push(`${newlines} lines written, ${lineCount} sent (${lineCount - newlines} lost)`);
   const missing = [...perVhost.keys()].filter((v) => !seen.has(v));
   if (missing.length > 0) problems.push(`${missing.length} vhosts have no file, e.g. ${missing.slice(0, 3).join(', ')}`);
@@ -326,7 +364,7 @@ export interface DaemonRun {
 export async function measure(options: ComparatorOptions, outDir: string, run: DaemonRun): Promise<ComparatorResult> {
   mkdirSync(outDir, { recursive: true });
   const perVhost = options.perVhost ?? countLinesPerVhost(options.lines);
-  expectedDigests(options.lines); // computed (and cached) before the timed part
+  expectedFiles(options.lines, run.connections); // computed (and cached) before the timed part
   // Write back what earlier runs left dirty, so that their writeback does not land in this one.
   execFileSync('sync');
   const port = await freeTcpPort();
@@ -342,7 +380,7 @@ export async function measure(options: ComparatorOptions, outDir: string, run: D
     const { endedAt, timedOut } = await waitForOutput(outDir, options.expectedBytes, daemon, timeoutMs, startedAt);
     if (sendError !== undefined) throw sendError;
     const seconds = Math.max(endedAt - startedAt, 1) / 1000;
-    const verified = verifyOutput(outDir, options.lines, options.lineCount, perVhost);
+    const verified = verifyOutput(outDir, options.lines, options.lineCount, perVhost, run.connections);
     const problems = [...verified.problems];
     if (timedOut) problems.unshift(`output stopped at ${verified.bytesWritten} of ${options.expectedBytes} bytes`);
     if (verified.bytesWritten !== options.expectedBytes && !timedOut) problems.push(`${verified.bytesWritten} bytes written, expected ${options.expectedBytes}`);
