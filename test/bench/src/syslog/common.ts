@@ -125,17 +125,27 @@ export async function waitForTcp(port: number, daemon: RunningDaemon, timeoutMs 
 /**
  * Opens `connections` TCP connections, then sends the lines split into that many contiguous runs
  * (one per connection) as fast as the sockets take them. Resolves with the wall-clock time of the
- * first byte sent and a promise that settles once every connection has been ended and flushed.
+ * first byte sent, a promise that resolves once every connection has handed all its bytes to the
+ * kernel (or with the first socket error: a daemon that resets a connection has refused lines),
+ * and a function that closes the sockets.
  */
-export async function sendLines(port: number, lines: Buffer, connections: number): Promise<{ startedAt: number; sent: Promise<void> }> {
+export async function sendLines(
+  port: number,
+  lines: Buffer,
+  connections: number,
+): Promise<{ startedAt: number; sent: Promise<Error | undefined>; close: () => void }> {
+  const errors: Error[] = [];
   const sockets = await Promise.all(
     Array.from(
       { length: connections },
       () =>
         new Promise<net.Socket>((resolve, reject) => {
           const socket = net.connect(port, '127.0.0.1', () => resolve(socket));
-          socket.setNoDelay(false);
-          socket.once('error', reject);
+          // A permanent listener: a reset after the connection is up must not crash the benchmark.
+          socket.on('error', (error) => {
+            errors.push(error);
+            reject(error);
+          });
         }),
     ),
   );
@@ -144,17 +154,17 @@ export async function sendLines(port: number, lines: Buffer, connections: number
   const sent = Promise.all(
     sockets.map(
       (socket, i) =>
-        new Promise<void>((resolve, reject) => {
-          socket.once('error', reject);
+        new Promise<void>((resolve) => {
           // 'finish': every byte is handed to the kernel (the daemon closes its side in its own time).
           socket.once('finish', () => resolve());
+          socket.once('close', () => resolve());
           // One write of the whole run: libuv writes it as fast as the kernel takes it.
           socket.end(parts[i] ?? Buffer.alloc(0));
           socket.resume();
         }),
     ),
-  ).then(() => undefined);
-  return { startedAt, sent };
+  ).then(() => errors[0]);
+  return { startedAt, sent, close: () => sockets.forEach((socket) => socket.destroy()) };
 }
 
 interface OutputScan {
@@ -371,18 +381,18 @@ export async function measure(options: ComparatorOptions, outDir: string, run: D
   const daemon = run.start(port);
   try {
     await waitForTcp(port, daemon);
-    const { startedAt, sent } = await sendLines(port, options.lines, run.connections);
-    let sendError: unknown;
+    const { startedAt, sent, close } = await sendLines(port, options.lines, run.connections);
     const timeoutMs = options.timeoutMs ?? 300_000;
     // No polling while lines are still being sent: the output cannot be complete before, and
     // scanning 100k files takes CPU from the daemon.
-    await Promise.race([sent.catch((error: unknown) => (sendError = error)), new Promise((r) => setTimeout(r, timeoutMs))]);
+    const sendError = await Promise.race([sent, new Promise<undefined>((r) => setTimeout(() => r(undefined), timeoutMs))]);
     const { endedAt, timedOut } = await waitForOutput(outDir, options.expectedBytes, daemon, timeoutMs, startedAt);
-    if (sendError !== undefined) throw sendError;
+    close();
     const seconds = Math.max(endedAt - startedAt, 1) / 1000;
     const verified = verifyOutput(outDir, options.lines, options.lineCount, perVhost, run.connections);
     const problems = [...verified.problems];
     if (timedOut) problems.unshift(`output stopped at ${verified.bytesWritten} of ${options.expectedBytes} bytes`);
+    if (sendError !== undefined) problems.unshift(`the daemon broke a connection while lines were sent: ${sendError.message}`);
     if (verified.bytesWritten !== options.expectedBytes && !timedOut) problems.push(`${verified.bytesWritten} bytes written, expected ${options.expectedBytes}`);
     return {
       name: run.name,
