@@ -1,13 +1,6 @@
 /** The ringlog-collector command line, declared once: the parser, --help and tests read this table. */
 import type { ParseArgsConfig } from 'node:util';
-
-export interface OptionSpec {
-  readonly name: string;
-  readonly short?: string;
-  readonly type: 'string' | 'boolean';
-  readonly value?: string;
-  readonly description: string;
-}
+import { optionHelpLines, parseArgsOptions, type OptionSpec } from '@ringlog/daemon-app';
 
 export const COLLECTOR_OPTIONS: readonly OptionSpec[] = [
   { name: 'config', short: 'c', type: 'string', value: 'FILE', description: 'Config file: ringlog collector YAML (.yaml/.yml), or an old spreadlogd.conf. Default: the built-in config (group "www" split into ./var/log/www/{vhost}/access.log, daemon 4803).' },
@@ -21,9 +14,7 @@ export const COLLECTOR_OPTIONS: readonly OptionSpec[] = [
 ];
 
 export function parseArgsConfig(): ParseArgsConfig['options'] {
-  const options: NonNullable<ParseArgsConfig['options']> = {};
-  for (const spec of COLLECTOR_OPTIONS) options[spec.name] = { type: spec.type, ...(spec.short ? { short: spec.short } : {}) };
-  return options;
+  return parseArgsOptions(COLLECTOR_OPTIONS);
 }
 
 export function helpText(): string {
@@ -37,10 +28,7 @@ export function helpText(): string {
     '',
     'Options:',
   ];
-  for (const spec of COLLECTOR_OPTIONS) {
-    const flag = `${spec.short ? `-${spec.short}, ` : '    '}--${spec.name}${spec.value ? ` ${spec.value}` : ''}`;
-    lines.push(`  ${flag.padEnd(28)} ${spec.description}`);
-  }
+  lines.push(...optionHelpLines(COLLECTOR_OPTIONS, 28));
   lines.push(
     '',
     'Signals: SIGHUP reopens every output file (for logrotate or mv) and the collector\'s own log;',

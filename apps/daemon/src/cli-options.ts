@@ -1,14 +1,6 @@
 /** The ringlogd command line, declared once: the parser, --help and tests all read this table. */
 import type { ParseArgsConfig } from 'node:util';
-
-export interface OptionSpec {
-  readonly name: string;
-  readonly short?: string;
-  readonly type: 'string' | 'boolean';
-  readonly multiple?: boolean;
-  readonly value?: string;
-  readonly description: string;
-}
+import { optionHelpLines, parseArgsOptions, type OptionSpec } from './option-table.ts';
 
 export const DAEMON_OPTIONS: readonly OptionSpec[] = [
   { name: 'config', short: 'c', type: 'string', value: 'FILE', description: 'Config file: ringlog YAML, or a Spread spread.conf (picked by the .conf suffix or a Spread_Segment block). Default: the built-in single-daemon config.' },
@@ -21,11 +13,7 @@ export const DAEMON_OPTIONS: readonly OptionSpec[] = [
 ];
 
 export function parseArgsConfig(): ParseArgsConfig['options'] {
-  const options: NonNullable<ParseArgsConfig['options']> = {};
-  for (const spec of DAEMON_OPTIONS) {
-    options[spec.name] = { type: spec.type, ...(spec.short ? { short: spec.short } : {}), ...(spec.multiple ? { multiple: true } : {}) };
-  }
-  return options;
+  return parseArgsOptions(DAEMON_OPTIONS);
 }
 
 export function helpText(): string {
@@ -38,10 +26,7 @@ export function helpText(): string {
     '',
     'Options:',
   ];
-  for (const spec of DAEMON_OPTIONS) {
-    const flag = `${spec.short ? `-${spec.short}, ` : '    '}--${spec.name}${spec.value ? ` ${spec.value}` : ''}`;
-    lines.push(`  ${flag.padEnd(26)} ${spec.description}`);
-  }
+  lines.push(...optionHelpLines(DAEMON_OPTIONS, 26));
   lines.push('', 'Signals: SIGTERM/SIGINT close every session and exit; SIGHUP reopens the log file.', '', 'Examples:', '  ringlogd', '  ringlogd -c /etc/ringlog/ringlogd.yaml', '  ringlogd -c /etc/spread/spread.conf -n box1');
   return lines.join('\n');
 }

@@ -2,3 +2,4 @@ export { runDaemon, loadEffectiveConfig, type RunDaemonArgs, type RunningDaemon 
 export { daemonOptionsFromConfig } from './daemon-options-from-config.ts';
 export { helpText, DAEMON_OPTIONS } from './cli-options.ts';
 export { openDaemonLog, type DaemonLog } from './logger.ts';
+export { optionHelpLines, parseArgsOptions, type OptionSpec } from './option-table.ts';
