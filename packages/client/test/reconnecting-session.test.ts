@@ -77,6 +77,8 @@ describe('ReconnectingSession', () => {
     const reconnect = statuses[3] as Extract<ReconnectStatus, { type: 'reconnecting' }>;
     expect(reconnect.delayMs).toBe(10);
     expect(reconnect.cause).toBeInstanceOf(Error);
+    // The fake lists the member before the join's membership message reaches the client.
+    await until(() => events.filter((e) => e.type === 'membership').length >= 2);
     expect(events.filter((e) => e.type === 'membership').length).toBe(2);
     await session.multicast({ service: 'AGREED', groups: 'logs', data: 'after reconnect' });
     await until(() => events.some((e) => e.type === 'message'));
