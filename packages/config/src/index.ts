@@ -42,3 +42,4 @@ export { parseSpreadlogdConf } from './spreadlogd-conf-parser.ts';
 export type * from './spreadlogd-conf-types.ts';
 export { spreadlogdConfToCollectorConfig } from './spreadlogd-conf-to-collector-config.ts';
 export type { SpreadlogdConversionOptions } from './spreadlogd-conf-to-collector-config.ts';
+export * from './shipper-config-types.ts';

@@ -1,0 +1,2 @@
+export * from './line-ingest.ts';
+export * from './input-stats.ts';
