@@ -4,16 +4,15 @@
  * the admin HTTP, and turns signals into reopen and shutdown. Deep code sets process.exitCode;
  * only main exits.
  */
-import { ADMIN_LISTEN_OFF, clientSpreadName, parseAdminListen, type CollectorConfig, type DeepReadonly } from '@ringlog/config';
+import { clientSpreadName, type CollectorConfig, type DeepReadonly } from '@ringlog/config';
 import { CollectorEngine, CollectorSource, CollectorTelemetry } from '@ringlog/collector';
-import { openDaemonLog, type DaemonLog } from '@ringlog/daemon-app';
+import { installServiceSignals, listenAdminHttp, openDaemonLog, startEmbeddedDaemon, type DaemonLog } from '@ringlog/daemon-app';
 import type { Daemon } from '@ringlog/daemon';
 import type { Logger } from 'pino';
 import { buildAdmin, type AdminServer } from './admin-server.ts';
 import { createCollectorMetrics } from './collector-metrics.ts';
 import { collectorStatus } from './collector-status.ts';
 import { loadEffectiveCollectorConfig, type RunCollectorArgs } from './effective-config.ts';
-import { startEmbeddedDaemon } from './embedded-daemon.ts';
 
 export const COLLECTOR_VERSION = '0.1.0';
 
@@ -37,7 +36,7 @@ export async function runCollector(args: RunCollectorArgs): Promise<RunningColle
   const logger = log.logger;
   for (const warning of warnings) logger.warn({ file: warning.file, line: warning.line }, warning.message);
   const telemetry = new CollectorTelemetry(logger.child({ component: 'collector' }));
-  const embedded = config.collector.daemon === 'embedded' ? await startEmbeddedDaemon(config, logger) : null;
+  const embedded = config.collector.daemon === 'embedded' ? await startEmbeddedDaemon({ config: config.collector.embedded_config, name: config.collector.embedded_name }, logger) : null;
   const engine = new CollectorEngine({ config, telemetry });
   const source = new CollectorSource(
     {
@@ -51,7 +50,7 @@ export async function runCollector(args: RunCollectorArgs): Promise<RunningColle
   );
   const startedAtMs = Date.now();
   const status = () => collectorStatus({ engine, telemetry, endpoint: source.endpoint, embedded: embedded !== null, startedAtMs, version: COLLECTOR_VERSION });
-  const { admin, adminUrl } = await startAdmin(config, logger, () => buildAdmin({ logger, metrics: createCollectorMetrics({ engine, telemetry }), status }));
+  const { admin, adminUrl } = await listenAdminHttp(config.admin.listen, logger, () => buildAdmin({ logger, metrics: createCollectorMetrics({ engine, telemetry }), status }));
   logger.info({ config: configSource, daemon: source.endpoint, embedded: embedded !== null, groups: engine.groups, logs: config.logs.map((l) => l.name), admin: adminUrl }, 'ringlog-collector started');
   const running: RunningCollector = {
     config,
@@ -65,26 +64,8 @@ export async function runCollector(args: RunCollectorArgs): Promise<RunningColle
     reopen: () => reopenAll(engine, log),
     stop: (reason) => stopCollector({ engine, source, admin, embedded: embedded?.daemon ?? null, log }, reason),
   };
-  if (args.handleSignals === true) installSignals(running);
+  if (args.handleSignals === true) installServiceSignals(running, 'Reopened every output file and the log on SIGHUP');
   return running;
-}
-
-async function startAdmin(config: DeepReadonly<CollectorConfig>, logger: Logger, build: () => AdminServer): Promise<{ admin: AdminServer | null; adminUrl: string | null }> {
-  if (config.admin.listen === ADMIN_LISTEN_OFF) return { admin: null, adminUrl: null };
-  const listen = parseAdminListen(config.admin.listen);
-  if (listen === undefined) throw new Error(`admin.listen ${JSON.stringify(config.admin.listen)} is not HOST:PORT or "off"`);
-  const admin = build();
-  try {
-    await admin.listen({ host: listen.host, port: listen.port });
-  } catch (error) {
-    await admin.close();
-    throw new Error(`cannot serve the admin HTTP on ${config.admin.listen}: ${(error as Error).message}`, { cause: error });
-  }
-  const address = admin.server.address();
-  if (address === null || typeof address === 'string') throw new Error(`the admin HTTP has no TCP address (${String(address)})`);
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  logger.debug({ host, port: address.port }, 'Admin HTTP listening');
-  return { admin, adminUrl: `http://${host}:${address.port}` };
 }
 
 async function reopenAll(engine: CollectorEngine, log: DaemonLog): Promise<void> {
@@ -109,31 +90,4 @@ async function stopCollector(parts: StopParts, reason: string): Promise<void> {
   await parts.embedded?.close();
   parts.log.logger.info({ pendingBytes: parts.engine.pendingBytes }, 'ringlog-collector stopped; every received line is written');
   parts.log.flush();
-}
-
-function installSignals(running: RunningCollector): void {
-  let stopping = false;
-  const shutdown = (signal: NodeJS.Signals): void => {
-    if (stopping) return;
-    stopping = true;
-    running.stop(signal).then(
-      () => {
-        process.exitCode = 0;
-        setTimeout(() => process.exit(), 100).unref();
-      },
-      (error: unknown) => {
-        running.logger.fatal({ error: (error as Error).message }, 'Shutdown failed');
-        process.exitCode = 1;
-        setTimeout(() => process.exit(), 100).unref();
-      },
-    );
-  };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
-  process.on('SIGHUP', () => {
-    running.reopen().then(
-      () => running.logger.info('Reopened every output file and the log on SIGHUP'),
-      (error: unknown) => running.logger.error({ error: (error as Error).message }, 'Reopen on SIGHUP failed'),
-    );
-  });
 }
