@@ -4,39 +4,17 @@
  */
 import type { CollectorEngine, CollectorTelemetry } from '@ringlog/collector';
 import { VHOST_BUCKETS } from '@ringlog/collector';
-import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { readCounter, readGauge, readLabelledCounter, readLabelledGauge } from '@ringlog/daemon-app';
+import { Registry, collectDefaultMetrics } from 'prom-client';
 
 const PREFIX = 'ringlog_collector_';
 
-type Reader = () => number;
+const totalCounter = (registry: Registry, name: string, help: string, read: () => number): void => readCounter(registry, PREFIX + name, help, read);
+const gauge = (registry: Registry, name: string, help: string, read: () => number): void => readGauge(registry, PREFIX + name, help, read);
 
 export interface MetricsSources {
   readonly engine: CollectorEngine;
   readonly telemetry: CollectorTelemetry;
-}
-
-/** A counter whose value is read from our own counters: reset then set to the total at each scrape. */
-function totalCounter(registry: Registry, name: string, help: string, read: Reader): void {
-  new Counter({
-    name: PREFIX + name,
-    help,
-    registers: [registry],
-    collect() {
-      this.reset();
-      this.inc(read());
-    },
-  });
-}
-
-function gauge(registry: Registry, name: string, help: string, read: Reader): void {
-  new Gauge({
-    name: PREFIX + name,
-    help,
-    registers: [registry],
-    collect() {
-      this.set(read());
-    },
-  });
 }
 
 export function createCollectorMetrics({ engine, telemetry }: MetricsSources): Registry {
@@ -74,18 +52,7 @@ function registerFileMetrics(registry: Registry, engine: CollectorEngine): void 
 
 function registerLogMetrics(registry: Registry, engine: CollectorEngine): void {
   const routers = () => engine.routers;
-  const perLog = (name: string, help: string, labelNames: string[], fill: (set: (labels: Record<string, string>, value: number) => void) => void): void => {
-    new Counter({
-      name: PREFIX + name,
-      help,
-      labelNames,
-      registers: [registry],
-      collect() {
-        this.reset();
-        fill((labels, value) => this.inc(labels, value));
-      },
-    });
-  };
+  const perLog = (name: string, help: string, labelNames: string[], fill: Parameters<typeof readLabelledCounter>[4]): void => readLabelledCounter(registry, PREFIX + name, help, labelNames, fill);
   perLog('lines_total', 'Lines taken from messages, per log.', ['log'], (set) => routers().forEach((r) => set({ log: r.name }, r.counters.lines)));
   perLog('line_bytes_total', 'Bytes of lines, newline included, per log.', ['log'], (set) => routers().forEach((r) => set({ log: r.name }, r.counters.bytes)));
   perLog('empty_lines_total', 'Empty lines skipped, per log.', ['log'], (set) => routers().forEach((r) => set({ log: r.name }, r.counters.emptyLines)));
@@ -101,13 +68,5 @@ function registerLogMetrics(registry: Registry, engine: CollectorEngine): void {
       set({ log: r.name, disposition: 'dropped' }, r.counters.unmatchedDropped);
     }),
   );
-  new Gauge({
-    name: `${PREFIX}vhosts`,
-    help: 'Distinct vhosts given their own file, per log.',
-    labelNames: ['log'],
-    registers: [registry],
-    collect() {
-      for (const router of routers()) this.set({ log: router.name }, router.counters.vhosts);
-    },
-  });
+  readLabelledGauge(registry, `${PREFIX}vhosts`, 'Distinct vhosts given their own file, per log.', ['log'], (set) => routers().forEach((r) => set({ log: r.name }, r.counters.vhosts)));
 }

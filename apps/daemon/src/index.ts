@@ -6,3 +6,4 @@ export { optionHelpLines, parseArgsOptions, type OptionSpec } from './option-tab
 export { startEmbeddedDaemon, type EmbeddedDaemon, type EmbeddedDaemonConfig } from './embedded-daemon.ts';
 export { buildAdminHttp, listenAdminHttp, type AdminHttp, type AdminHttpDependencies, type Health, type MetricsRegistry } from './admin-http.ts';
 export { installServiceSignals, type StoppableService } from './service-signals.ts';
+export { readCounter, readGauge, readLabelledCounter, readLabelledGauge } from './metric-readers.ts';
