@@ -1,1 +1,2 @@
 export * from './index.ts';
+export { Batcher, type ClosedBatch } from './batcher.ts';
