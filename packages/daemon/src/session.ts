@@ -73,6 +73,11 @@ export class Session {
     return this.#decoder !== null && !this.#ended;
   }
 
+  /** Bytes of a frame received only in part; non-zero at the end means the peer left mid-frame. */
+  get partialFrameBytes(): number {
+    return this.#decoder?.bufferedBytes ?? 0;
+  }
+
   /** Hands a frame to this session's output; written at the end of this event-loop turn. */
   deliver(frame: Buffer): void {
     if (!this.#ended) this.output.push(frame);
