@@ -43,3 +43,20 @@ export type * from './spreadlogd-conf-types.ts';
 export { spreadlogdConfToCollectorConfig } from './spreadlogd-conf-to-collector-config.ts';
 export type { SpreadlogdConversionOptions } from './spreadlogd-conf-to-collector-config.ts';
 export * from './shipper-config-types.ts';
+export {
+  BATCH_SECTION_DEFAULTS,
+  LINES_SECTION_DEFAULTS,
+  SHIPPER_ADMIN_SECTION_DEFAULTS,
+  SHIPPER_INPUT_DEFAULTS,
+  SHIPPER_LOG_SECTION_DEFAULTS,
+  SHIPPER_SECTION_DEFAULTS,
+  SPOOL_SECTION_DEFAULTS,
+  UPSTREAM_SECTION_DEFAULTS,
+  defaultInputName,
+  shipperInputDefaults,
+} from './shipper-config-defaults.ts';
+export type { ShipperInputDefaults } from './shipper-config-defaults.ts';
+export { parseShipperConfigYaml, shipperConfigFromValue } from './shipper-config.ts';
+export { loadShipperConfig } from './load-shipper-config.ts';
+export type { LoadedShipperConfig } from './load-shipper-config.ts';
+export { spreadInputListeners } from './shipper-input-bindings.ts';

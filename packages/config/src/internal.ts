@@ -23,3 +23,7 @@ export { collectorDaemonProblem } from './spread-name.ts';
 export { adminListenProblem } from './admin-listen.ts';
 export { readConfigText } from './read-config-text.ts';
 export * as collectorLimits from './collector-limits.ts';
+export { SHIPPER_CONFIG_SCHEMA } from './shipper-config-schema.ts';
+export { SHIPPER_CONFIG_CHECKS, INPUT_KEYS, INPUT_REQUIRED_KEYS, inputSettings } from './shipper-config-checks.ts';
+export { bindingsClash, describeBinding, inputListenProblem, socketPathProblem } from './shipper-input-bindings.ts';
+export * as shipperLimits from './shipper-limits.ts';
