@@ -18,7 +18,10 @@ export interface ShipperYamlOptions {
   readonly endpoint: string;
   readonly stateDir: string;
   readonly inputs: readonly string[];
+  /** Top-level YAML lines after `admin` (e.g. a `batch:` section). */
   readonly extra?: readonly string[];
+  /** More keys of the `shipper:` section, e.g. `embedded_config: …`. */
+  readonly shipperKeys?: readonly string[];
 }
 
 export async function writeShipperYaml(dir: string, options: ShipperYamlOptions): Promise<string> {
@@ -29,6 +32,7 @@ export async function writeShipperYaml(dir: string, options: ShipperYamlOptions)
     `  state_dir: ${JSON.stringify(options.stateDir)}`,
     '  reconnect_initial_delay_ms: 20',
     '  reconnect_max_delay_ms: 100',
+    ...(options.shipperKeys ?? []).map((line) => `  ${line}`),
     'admin:',
     '  listen: "127.0.0.1:0"',
     ...(options.extra ?? []),
