@@ -250,15 +250,24 @@ describe('unix input - syslog_unix', () => {
   it('unix input - bad syslog is counted and kept whole', async () => {
     const { ingest, socketPath, stats } = await startUnix({ type: 'syslog_unix' });
     const writer = await connectUnix(socketPath);
-    const binary = Buffer.concat([Buffer.from('<13>'), BINARY_LINE]);
+    // NUL terminates syslog messages on streams (glibc), so the binary here has none.
+    const binaryNoNul = Buffer.from(BINARY_LINE.filter((byte) => byte !== 0));
+    const binary = Buffer.concat([Buffer.from('<13>'), binaryNoNul]);
     await writeAndEnd(writer, Buffer.concat([Buffer.from(`${BAD_SYSLOG}\nno pri at all\n`), binary]));
     await waitUntil(() => ingest.of(GROUP).length === 3, 'three lines');
     const lines = linesAsBytes(ingest);
     expect(lines.slice(0, 2).map((line) => line.toString())).toEqual([BAD_SYSLOG, 'no pri at all']);
-    // `<13>` and anything after it is a lenient RFC 3164 message: the bytes after the PRI are its
-    // MSG, less the trailing NUL that syslog senders use as a terminator.
-    expect(lines[2]!.equals(BINARY_LINE.subarray(0, -1))).toBe(true);
+    // `<13>` and anything after it is a lenient RFC 3164 message: the bytes after the PRI are its MSG.
+    expect(lines[2]!.equals(binaryNoNul)).toBe(true);
     expect(stats.errors.bad_syslog).toBe(2);
+  });
+
+  it('unix input - syslog_unix takes NUL as a message terminator, as glibc syslog(3) sends on streams', async () => {
+    const { ingest, socketPath } = await startUnix({ type: 'syslog_unix' });
+    const writer = await connectUnix(socketPath);
+    await writeAndEnd(writer, `${RFC3164_SYSLOG}\0${NGINX_SYSLOG}\0`);
+    await waitUntil(() => ingest.of(GROUP).length === 2, 'two messages');
+    expect(ingest.of(GROUP)).toEqual([RFC3164_MESSAGE, NGINX_LINE]);
   });
 
   it('unix input - an overlong syslog line keeps its head parsed and its rest as is', async () => {

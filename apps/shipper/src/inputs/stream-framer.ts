@@ -23,6 +23,11 @@ export interface StreamFramingPolicy {
   readonly frames: FrameLines;
   /** Largest octet-counted frame; a larger announced length breaks the connection. */
   readonly octetFrameBytesMax: number;
+  /**
+   * NUL ends a message as LF does (syslog inputs): glibc's syslog(3) falling back to a stream
+   * socket terminates each message with NUL, and rsyslog's imtcp accepts the same.
+   */
+  readonly nulTerminates?: boolean;
 }
 
 export class StreamFramer {
@@ -31,9 +36,11 @@ export class StreamFramer {
   readonly #octets: OctetCountingDecoder | null = null;
   /** The line in progress was already cut: what the decoder returns next is its rest. */
   #cutPending = false;
+  readonly #nulTerminates: boolean;
 
   constructor(policy: StreamFramingPolicy, firstByte: number) {
     this.#frames = policy.frames;
+    this.#nulTerminates = policy.nulTerminates === true;
     const octetCounted = policy.framing === 'octet_counted' || (policy.framing === 'auto' && firstByte >= DIGIT_ZERO && firstByte <= DIGIT_NINE);
     if (octetCounted) this.#octets = new OctetCountingDecoder({ frameBytesMax: policy.octetFrameBytesMax });
     else this.#newline = new NewlineDecoder({ lineBytesMax: policy.frames.lineBytesMax, overlong: 'split' });
@@ -43,6 +50,7 @@ export class StreamFramer {
   push(chunk: Buffer, out: Buffer[]): boolean {
     if (this.#octets !== null) return this.#pushOctets(this.#octets, chunk, out);
     const decoder = this.#newline!;
+    if (this.#nulTerminates) nulToNewline(chunk);
     if (!this.#cutPending && fitsWhole(chunk, decoder.bufferedBytes, this.#frames.lineBytesMax)) {
       for (const line of decoder.push(chunk)) this.#frames.addLine(line, out);
       return true;
@@ -105,4 +113,9 @@ function fitsWhole(chunk: Buffer, bufferedBytes: number, lineBytesMax: number): 
     carried = 0;
     start = newline + 1;
   }
+}
+
+/** Turns every NUL of a chunk we own into LF, in place. */
+function nulToNewline(chunk: Buffer): void {
+  for (let index = chunk.indexOf(0); index !== -1; index = chunk.indexOf(0, index + 1)) chunk[index] = NEWLINE;
 }

@@ -29,7 +29,7 @@ class TcpInput implements ShipperInput {
       handle: this.handle,
       ingest: context.ingest,
       logger: context.logger,
-      framing: { framing: config.framing, frames, octetFrameBytesMax: frameBytesMax },
+      framing: { framing: config.framing, frames, octetFrameBytesMax: frameBytesMax, nulTerminates: config.type === 'syslog_tcp' },
       maxConnections: config.max_connections,
       idleTimeoutMs: config.idle_timeout_ms,
     });

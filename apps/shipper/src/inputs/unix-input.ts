@@ -27,7 +27,7 @@ class UnixInput implements ShipperInput {
       handle: this.handle,
       ingest: context.ingest,
       logger: context.logger,
-      framing: { framing: 'newline', frames, octetFrameBytesMax: frameBytesMax },
+      framing: { framing: 'newline', frames, octetFrameBytesMax: frameBytesMax, nulTerminates: config.type === 'syslog_unix' },
       maxConnections: config.max_connections,
       idleTimeoutMs: config.idle_timeout_ms,
     });
