@@ -9,11 +9,17 @@ import { CliError, ExitStatus } from './errors.ts';
 import { runFlood } from './flood/run-flood.ts';
 import { commandHelp, programHelp } from './help.ts';
 import { parseCommandLine, type OptionValues } from './parse-command-line.ts';
+import { pipeOptionsFromValues } from './pipe/pipe-options.ts';
+import { withStopSignals } from './pipe/pipe-signals.ts';
+import { runPipe } from './pipe/run-pipe.ts';
 import { runUser } from './user/run-user.ts';
 
 function runCommand(name: string, values: OptionValues, io: CliIo): Promise<number> {
   if (name === 'user') {
     return runUser({ user: values.user as string, spread: values.spread as string, random: values.random as boolean, connectTimeoutMs: values['connect-timeout-ms'] as number }, io);
+  }
+  if (name === 'pipe') {
+    return withStopSignals((stopSignal) => runPipe({ ...pipeOptionsFromValues(values), stopSignal }, io));
   }
   return runFlood(
     {

@@ -1,5 +1,6 @@
 /** Help text, generated from the option table so it always lists every option and default. */
-import { COMMANDS, PROGRAM, type CommandSpec, type OptionSpec } from './cli-options.ts';
+import { PROGRAM, type CommandSpec, type OptionSpec } from './cli-options.ts';
+import { CLI_COMMANDS } from './parse-command-line.ts';
 
 function flags(option: OptionSpec): string {
   const value = option.kind === 'boolean' ? '' : ` ${option.valueName ?? 'VALUE'}`;
@@ -39,6 +40,6 @@ export function commandHelp(spec: CommandSpec): string {
 }
 
 export function programHelp(): string {
-  const commands = COMMANDS.map((c) => `  ${c.name.padEnd(8)}${c.summary}`).join('\n');
+  const commands = CLI_COMMANDS.map((c) => `  ${c.name.padEnd(8)}${c.summary}`).join('\n');
   return `Usage: ${PROGRAM.name} <command> [options]\n\n${PROGRAM.summary}.\n\nCommands:\n${commands}\n\nOptions:\n  -h, --help     Show this help; "${PROGRAM.name} <command> --help" explains a command's options\n  -V, --version  Print the version\n`;
 }

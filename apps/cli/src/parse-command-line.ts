@@ -6,6 +6,10 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { COMMANDS, type CommandSpec, type OptionSpec } from './cli-options.ts';
 import { CliError, CliErrorCode } from './errors.ts';
+import { PIPE_COMMAND } from './pipe/pipe-options.ts';
+
+/** The option table's commands plus `pipe`, whose entry lives with its code in pipe/. */
+export const CLI_COMMANDS: readonly CommandSpec[] = [...COMMANDS, PIPE_COMMAND];
 
 export type OptionValues = Readonly<Record<string, string | number | boolean>>;
 
@@ -67,11 +71,11 @@ function parseCommand(spec: CommandSpec, args: readonly string[]): ParsedCommand
 export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
   const [first, ...rest] = argv;
   if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
-    const topic = first === 'help' ? COMMANDS.find((c) => c.name === rest[0]) : undefined;
+    const topic = first === 'help' ? CLI_COMMANDS.find((c) => c.name === rest[0]) : undefined;
     return { kind: 'help', command: topic ?? null };
   }
   if (first === '--version' || first === '-V') return { kind: 'version' };
-  const spec = COMMANDS.find((command) => command.name === first);
-  if (spec === undefined) throw usage(`Unknown command ${JSON.stringify(first)}; commands: ${COMMANDS.map((c) => c.name).join(', ')}`);
+  const spec = CLI_COMMANDS.find((command) => command.name === first);
+  if (spec === undefined) throw usage(`Unknown command ${JSON.stringify(first)}; commands: ${CLI_COMMANDS.map((c) => c.name).join(', ')}`);
   return parseCommand(spec, rest);
 }

@@ -7,3 +7,6 @@ export { UpstreamStats, type UpstreamState } from './upstream-stats.ts';
 export { routeGroup, vhostBucket } from './vhost-route.ts';
 export * from './spool/index.ts';
 export * from './errors.ts';
+export * from './pipe-protocol.ts';
+export * from './pipe-stream-decoder.ts';
+export * from './pipe-reply-decoder.ts';
