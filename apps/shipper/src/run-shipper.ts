@@ -51,9 +51,11 @@ export async function runShipper(args: RunShipperArgs): Promise<RunningShipper> 
   engine.onSpoolError((error) => logger.error({ error: error.message }, 'Spool write failed; the batch is kept in memory and retried'));
   let embedded: EmbeddedDaemon | null = null;
   let inputs: ShipperInput[] = [];
+  let upstream: UpstreamSender | null = null;
   try {
     embedded = config.shipper.daemon === 'embedded' ? await startEmbeddedDaemon({ config: config.shipper.embedded_config, name: config.shipper.embedded_name }, logger) : null;
     const { sender, endpoint } = startUpstream(config, spool, engine, embedded);
+    upstream = sender;
     inputs = await startInputs(config, engine, logger);
     const parts: ShipperParts = { engine, spool, sender, inputs, endpoint, embedded: embedded !== null, spoolMaxBytes: config.spool.max_bytes };
     const syncTimer = setInterval(() => spool.maybeSync(Date.now()), SYNC_TICK_MS);
@@ -77,6 +79,7 @@ export async function runShipper(args: RunShipperArgs): Promise<RunningShipper> 
   } catch (error) {
     await Promise.allSettled(inputs.map((input) => input.close()));
     engine.close();
+    await upstream?.close();
     spool.close();
     await embedded?.daemon.close();
     log.flush();
