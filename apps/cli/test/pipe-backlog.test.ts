@@ -1,6 +1,7 @@
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { mulberry32 } from '@ringlog/prng';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PipeBacklog, type PipeBacklogOptions } from '../src/pipe/pipe-backlog.ts';
 import { encodeSpoolHeader, PipeSpoolFile, SPOOL_HEADER_BYTES, parseSpoolHeader } from '../src/pipe/pipe-spool-file.ts';
@@ -35,18 +36,6 @@ function readAll(subject: PipeBacklog, from = subject.ackedOffset, chunkBytes = 
     offset += bytes.length;
   }
   return text;
-}
-
-/** A deterministic PRNG (mulberry32), so a failure names a reproducible seed. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function line(index: number, random: () => number): string {
@@ -111,7 +100,7 @@ describe('pipe backlog', () => {
 
   it('pipe backlog - model check: random appends, reads and acks, then exit and adoption by the next helper', () => {
     for (let seed = 1; seed <= 20; seed++) {
-      const random = prng(seed);
+      const random = mulberry32(seed);
       const dir = spoolDir();
       const { backlog: subject } = backlog(dir, { bufferBytes: 40 + Math.floor(random() * 200), spoolMaxBytes: 200 + Math.floor(random() * 2000) });
       let model = '';

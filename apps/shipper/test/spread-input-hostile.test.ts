@@ -9,6 +9,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { connect, SpreadConnectError, type SpreadSession } from '@ringlog/client';
+import { mulberry32 } from '@ringlog/prng';
 import { encodeAuthChoice, encodeHello, encodeMessage, hintFromMessType, Limits, ResultCode, ServiceType } from '@ringlog/wire';
 import { RawPeer, type Running, startSpreadInput, waitFor } from './support/spread-input-harness.ts';
 
@@ -60,17 +61,6 @@ async function session(name: string): Promise<{ raw: RawPeer; group: string }> {
 
 function multicast(sender: string, data: string | Buffer, groups: readonly string[] = ['www']): Buffer {
   return encodeMessage({ type: ServiceType.AGREED, sender, groups, hint: hintFromMessType(0), data: typeof data === 'string' ? Buffer.from(data) : data });
-}
-
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe('spread input - hostile clients', () => {

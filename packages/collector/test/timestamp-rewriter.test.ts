@@ -1,3 +1,4 @@
+import { mulberry32 } from '@ringlog/prng';
 import { StrftimeError } from '@ringlog/vhost-files';
 import { describe, expect, it } from 'vitest';
 import { CollectorErrorCode, TimestampSpecError } from '../src/errors.ts';
@@ -23,17 +24,6 @@ function rewriteString(line: string, now = FIXED_NOW_MS, spec = 'clf'): string {
   const rewriter = createTimestampRewriter(spec, () => now);
   const bytes = Buffer.from(line, 'latin1');
   return rewriter.rewrite(bytes, 0, bytes.length).toString('latin1');
-}
-
-/** mulberry32: small, seedable, good enough to generate hostile lines. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let mixed = Math.imul(state ^ (state >>> 15), 1 | state);
-    mixed = (mixed + Math.imul(mixed ^ (mixed >>> 7), 61 | mixed)) ^ mixed;
-    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 /** The rule, written the slow and obvious way, for the model-based check. */
@@ -146,7 +136,7 @@ describe('timestamp rewriter', () => {
 
   it('timestamp rewriter - hostile random bytes never throw and only the bracket contents change', () => {
     const seed = Number(process.env.RINGLOG_SEED ?? Math.floor(Math.random() * 2 ** 31));
-    const random = prng(seed);
+    const random = mulberry32(seed);
     const stamp = Buffer.from(clfOf(FIXED_NOW_MS));
     const rewriter = createTimestampRewriter('clf', () => FIXED_NOW_MS);
     try {

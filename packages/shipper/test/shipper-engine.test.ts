@@ -1,3 +1,4 @@
+import { mulberry32 } from '@ringlog/prng';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ShipperEngine, type ShipperEngineOptions } from '../src/shipper-engine.ts';
 import { routeGroup, vhostBucket } from '../src/vhost-route.ts';
@@ -15,17 +16,6 @@ function engine(options: Partial<ShipperEngineOptions> = {}, spool = new MemoryS
 }
 
 const lines = (...texts: string[]): Buffer[] => texts.map((text) => Buffer.from(text, 'latin1'));
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function until(check: () => boolean): Promise<void> {
   for (let i = 0; i < 500 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 2));

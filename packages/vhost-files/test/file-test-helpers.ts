@@ -16,16 +16,7 @@ export function fileOptions(root: string, relativePath: string, rotate?: RotateO
 }
 
 /** mulberry32: small, fast, good enough to pick test steps from a printed seed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let mixed = state;
-    mixed = Math.imul(mixed ^ (mixed >>> 15), mixed | 1);
-    mixed ^= mixed + Math.imul(mixed ^ (mixed >>> 7), mixed | 61);
-    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 as seededRandom } from '@ringlog/prng';
 
 export function openDescriptorCount(): number {
   return readdirSync('/proc/self/fd').length;

@@ -4,16 +4,7 @@
  */
 
 /** mulberry32: a small seeded PRNG, so a failing random test reproduces from its seed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+export { mulberry32 as seededRandom } from '@ringlog/prng';
 
 /** `length` random bytes, LF and CR made frequent so lines stay short enough to be interesting. */
 export function randomBytes(random: () => number, length: number): Buffer {

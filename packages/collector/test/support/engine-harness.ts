@@ -114,15 +114,7 @@ export function treeChanges(before: ReadonlyMap<string, string>, after: Readonly
 }
 
 /** mulberry32: small, seedable, good enough to generate hostile input. Returns [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let mixed = Math.imul(state ^ (state >>> 15), 1 | state);
-    mixed = (mixed + Math.imul(mixed ^ (mixed >>> 7), 61 | mixed)) ^ mixed;
-    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+export { mulberry32 } from '@ringlog/prng';
 
 /** RINGLOG_SEED when set, a fresh random seed otherwise. */
 export function testSeed(): number {

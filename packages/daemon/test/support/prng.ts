@@ -2,6 +2,7 @@
  * A seeded PRNG (mulberry32) for the hostile-input tests. Failures print the seed; rerun one
  * with RINGLOG_TEST_SEED=<seed>.
  */
+import { mulberry32, randomBytes, randomInt } from '@ringlog/prng';
 
 export interface Prng {
   readonly seed: number;
@@ -12,24 +13,13 @@ export interface Prng {
 }
 
 export function createPrng(seed: number): Prng {
-  let state = seed >>> 0;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (maxExclusive: number): number => Math.floor(next() * maxExclusive);
+  const next = mulberry32(seed);
+  const int = (maxExclusive: number): number => randomInt(next, maxExclusive);
   return {
     seed,
     int,
     pick: <T>(items: readonly T[]): T => items[int(items.length)] as T,
-    bytes: (length) => {
-      const buffer = Buffer.allocUnsafe(length);
-      for (let i = 0; i < length; i++) buffer[i] = int(256);
-      return buffer;
-    },
+    bytes: (length) => randomBytes(next, length),
   };
 }
 

@@ -60,13 +60,4 @@ export function bodies(records: readonly SpoolRecord[]): string[] {
 }
 
 /** mulberry32: a tiny seeded PRNG, so a failing workload replays from its seed. */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 } from '@ringlog/prng';

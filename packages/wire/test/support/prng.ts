@@ -2,6 +2,7 @@
  * A tiny seeded PRNG (mulberry32) for the property and fuzz tests. Every randomized test
  * prints its seed in failure messages; rerun one with RINGLOG_TEST_SEED=<seed>.
  */
+import { mulberry32, randomBytes, randomInt } from '@ringlog/prng';
 
 export interface Prng {
   readonly seed: number;
@@ -16,20 +17,9 @@ export interface Prng {
   bytes(length: number): Buffer;
 }
 
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function createPrng(seed: number): Prng {
   const next = mulberry32(seed);
-  const int = (maxExclusive: number): number => Math.floor(next() * maxExclusive);
+  const int = (maxExclusive: number): number => randomInt(next, maxExclusive);
   return {
     seed,
     next,
@@ -40,11 +30,7 @@ export function createPrng(seed: number): Prng {
       if (items.length === 0) throw new Error('pick from an empty list');
       return items[int(items.length)] as T;
     },
-    bytes: (length) => {
-      const buffer = Buffer.allocUnsafe(length);
-      for (let i = 0; i < length; i++) buffer[i] = int(256);
-      return buffer;
-    },
+    bytes: (length) => randomBytes(next, length),
   };
 }
 
