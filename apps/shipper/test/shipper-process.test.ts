@@ -3,7 +3,7 @@
  * per-writer order; the daemon going away costs nothing (spool, then replay); a shipper killed
  * with -9 keeps what it acknowledged; a clean stop spools what it had read.
  */
-import { rename } from 'node:fs/promises';
+import { appendFile, copyFile, mkdir, rename, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeTempDir, waitUntil } from '../../daemon/test/support/processes.ts';
@@ -137,5 +137,41 @@ describe('ringlog-shipper process', () => {
     await waitUntil(() => rx.lines.length >= 1000, 'spooled lines received', () => second.describe());
     const byWriter = sequencesByWriter(rx.lines);
     for (let writer = 0; writer < 5; writer++) expect(byWriter.get(writer)).toEqual(range(0, 200));
+  });
+});
+
+describe('ringlog-shipper process - file input', () => {
+  it('file tail - rename rotation, copytruncate and a shipper restart in between: every line once, in order', async () => {
+    const dir = await tempDir();
+    const { endpoint } = await startRinglogd(tracker, dir);
+    const rx = await groupReceiver(endpoint);
+    cleanups.push(() => rx.session.disconnect());
+    const logs = join(dir, 'logs');
+    await mkdir(logs);
+    const file = join(logs, 'access.log');
+    await writeFile(file, '');
+    const fileInput = `{ type: file, paths: [${JSON.stringify(join(logs, 'access.log'))}], start_at: beginning, group: www, checkpoint_interval_ms: 50 }`;
+    const config = await writeShipperYaml(dir, { endpoint, stateDir: join(dir, 'state'), inputs: [fileInput] });
+    const append = (first: number, count: number) => appendFile(file, range(first, count).map((seq) => `${accessLine(7, seq)}\n`).join(''));
+    let shipper = tracker.shipper(['-c', config]);
+    await shipperReady(shipper);
+    await append(0, 500);
+    await waitUntil(() => rx.lines.length >= 500, 'first lines', () => shipper.describe());
+    await rename(file, `${file}.1`);
+    await writeFile(file, '');
+    await append(500, 500);
+    await waitUntil(() => rx.lines.length >= 1000, 'lines after rename', () => shipper.describe());
+    shipper.child.kill('SIGTERM');
+    expect((await shipper.exit()).code).toBe(0);
+    await append(1000, 500);
+    shipper = tracker.shipper(['-c', config]);
+    await shipperReady(shipper);
+    await waitUntil(() => rx.lines.length >= 1500, 'lines written while stopped', () => shipper.describe());
+    await copyFile(file, `${file}.2`);
+    await truncate(file, 0);
+    await append(1500, 500);
+    await waitUntil(() => rx.lines.length >= 2000, 'lines after copytruncate', () => shipper.describe());
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(sequencesByWriter(rx.lines).get(7)).toEqual(range(0, 2000));
   });
 });
