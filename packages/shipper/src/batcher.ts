@@ -66,6 +66,46 @@ export class Batcher {
     return wasEmpty;
   }
 
+  /**
+   * Adds a block of complete LF-terminated lines (each at most lineMaxBytes + LF), cut at line
+   * boundaries into as few pieces as the batches allow. Returns true when it opened a batch.
+   */
+  addBlock(group: string, block: Buffer, lineCount: number): boolean {
+    let opened = false;
+    let offset = 0;
+    let linesLeft = lineCount;
+    while (offset < block.length) {
+      let batch = this.#open.get(group);
+      if (batch === undefined) {
+        batch = new OpenBatch(this.#batchMaxBytes);
+        this.#open.set(group, batch);
+        opened = true;
+      }
+      const room = this.#batchMaxBytes - batch.usedBytes;
+      if (block.length - offset <= room) {
+        this.#copy(batch, block, offset, block.length, linesLeft);
+        return opened;
+      }
+      // lastIndexOf reads a negative start as counted from the end: a full batch must not search.
+      const cut = room > 0 ? block.lastIndexOf(0x0a, offset + room - 1) + 1 : 0;
+      if (cut > offset) {
+        const lines = countNewlines(block, offset, cut);
+        this.#copy(batch, block, offset, cut, lines);
+        linesLeft -= lines;
+        offset = cut;
+      }
+      this.#close(group, batch);
+    }
+    return opened;
+  }
+
+  #copy(batch: OpenBatch, block: Buffer, start: number, end: number, lines: number): void {
+    block.copy(batch.buffer, batch.usedBytes, start, end);
+    batch.usedBytes += end - start;
+    batch.lineCount += lines;
+    this.#openBytes += end - start;
+  }
+
   /** Closes every non-empty batch, in group creation order. */
   closeAll(): void {
     for (const [group, batch] of this.#open) this.#close(group, batch);
@@ -78,4 +118,10 @@ export class Batcher {
     this.#open.delete(group);
     this.#emit({ group, body: batch.buffer.subarray(0, batch.usedBytes), lineCount: batch.lineCount });
   }
+}
+
+function countNewlines(bytes: Buffer, start: number, end: number): number {
+  let count = 0;
+  for (let index = bytes.indexOf(0x0a, start); index !== -1 && index < end; index = bytes.indexOf(0x0a, index + 1)) count += 1;
+  return count;
 }

@@ -46,10 +46,28 @@ export interface LineIngest {
   registerInput(name: string, type: string, route: InputRoute): InputHandle;
   /** Pushes complete lines routed by the input's route (or `route` when given: pipe/spread writers choose a group). */
   push(input: InputHandle, lines: readonly Buffer[], route?: InputRoute): PushOutcome;
+  /**
+   * The stream inputs' fast path: `block` is one or more complete lines, each ending in LF, none
+   * empty, none with CR before its LF, none longer than the input's line limit — exactly the
+   * lines push() would be given one by one, in one Buffer. Routed by the input's route; the
+   * engine copies the block in a few large pieces instead of line by line.
+   */
+  pushBlock(input: InputHandle, block: Buffer, lineCount: number): PushOutcome;
   /** Resolves when inputs may read again (at once when not paused). */
   whenWritable(): Promise<void>;
   /** Writes every open batch to the spool now. Lines pushed before are on disk when it returns. */
   flushToSpool(): void;
+}
+
+/** The lines of a block given to pushBlock (each without its LF). */
+export function blockLines(block: Buffer): Buffer[] {
+  const lines: Buffer[] = [];
+  for (let start = 0; start < block.length; ) {
+    const end = block.indexOf(0x0a, start);
+    lines.push(block.subarray(start, end));
+    start = end + 1;
+  }
+  return lines;
 }
 
 /** Splits text that may hold several LF-terminated lines (CR before LF dropped, empty lines skipped). */

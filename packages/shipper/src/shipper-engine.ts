@@ -19,7 +19,7 @@ import type { OverlongPolicy, SpoolFullPolicy } from '@ringlog/config';
 import { Batcher, type ClosedBatch } from './batcher.ts';
 import { EngineStats } from './engine-stats.ts';
 import { InputStats } from './input-stats.ts';
-import type { InputHandle, InputRoute, LineIngest, PushOutcome } from './line-ingest.ts';
+import { blockLines, type InputHandle, type InputRoute, type LineIngest, type PushOutcome } from './line-ingest.ts';
 import { routeGroup } from './vhost-route.ts';
 
 /** What the engine needs of the spool: appends and the size of what waits in it. */
@@ -123,6 +123,20 @@ export class ShipperEngine implements LineIngest {
       if (!this.#take(input, line, route)) dropped += 1;
     }
     if (dropped > 0) return { dropped, paused: this.#paused };
+    return this.#paused ? JUST_PAUSED : NOT_PAUSED;
+  }
+
+  pushBlock(input: InputHandle, block: Buffer, lineCount: number): PushOutcome {
+    const route = input.route;
+    // Buckets, a spool near its cap, or lines the engine would cut: the line-by-line path decides.
+    const simple = route.vhostBuckets === 0 && !this.#closed && this.#usedBytes() + block.length <= this.#options.spoolMaxBytes;
+    if (!simple) return this.push(input, blockLines(block));
+    if (this.#batcher.addBlock(route.group, block, lineCount)) this.#armTimer();
+    const bytes = block.length - lineCount;
+    input.stats.lines += lineCount;
+    input.stats.bytes += bytes;
+    this.stats.lines += lineCount;
+    this.stats.bytes += bytes;
     return this.#paused ? JUST_PAUSED : NOT_PAUSED;
   }
 

@@ -192,3 +192,43 @@ describe('ShipperEngine when the spool is full or failing', () => {
     expect(() => e.registerInput('a', 'tcp', { group: 'www', vhostBuckets: 0 })).toThrow(/already registered/);
   });
 });
+
+describe('ShipperEngine blocks (the stream inputs fast path)', () => {
+  const block = (lines: string[]): Buffer => Buffer.from(lines.map((line) => `${line}\n`).join(''), 'latin1');
+
+  it('pushBlock - cuts blocks at line boundaries into full batches; same lines, same order, same counts', () => {
+    const random = mulberry32(11);
+    const { engine: e, spool } = engine({ batchMaxBytes: 1024, lineMaxBytes: 1023, spoolMaxBytes: 64 << 20 });
+    const input = e.registerInput('a', 'unix', { group: 'www', vhostBuckets: 0 });
+    const errors: string[] = [];
+    e.onSpoolError((error) => errors.push(error.message));
+    const sent: string[] = [];
+    for (let round = 0; round < 200; round++) {
+      const lines = Array.from({ length: 1 + Math.floor(random() * 40) }, (_, i) => `${round}-${i}-${'z'.repeat(Math.floor(random() * 900))}`);
+      sent.push(...lines);
+      e.pushBlock(input, block(lines), lines.length);
+      if (random() < 0.2) {
+        e.push(input, [Buffer.from(lines[0] as string, 'latin1')]);
+        sent.push(lines[0] as string);
+      }
+    }
+    e.flushToSpool();
+    expect(errors).toEqual([]);
+    expect(spool.linesOf('www')).toEqual(sent);
+    expect(spool.batches.every((b) => b.bytes <= 1024)).toBe(true);
+    expect(input.stats.lines).toBe(sent.length);
+    expect(input.stats.bytes).toBe(sent.reduce((sum, line) => sum + line.length, 0));
+  });
+
+  it('pushBlock - vhost buckets and a nearly full spool take the line-by-line path', () => {
+    const { engine: e, spool } = engine({ spoolMaxBytes: 60 });
+    const bucketed = e.registerInput('b', 'unix', { group: 'www', vhostBuckets: 2 });
+    e.pushBlock(bucketed, block(['a.test x', 'b.test y']), 2);
+    const plain = e.registerInput('p', 'unix', { group: 'www', vhostBuckets: 0 });
+    const outcome = e.pushBlock(plain, block(Array.from({ length: 10 }, (_, i) => `line-${i}`)), 10);
+    e.flushToSpool();
+    expect([...spool.linesOf('www-0'), ...spool.linesOf('www-1')].sort()).toEqual(['a.test x', 'b.test y']);
+    expect(outcome.dropped).toBeGreaterThan(0);
+    expect(plain.stats.drops.spool_full).toBe(outcome.dropped);
+  });
+});

@@ -26,6 +26,8 @@ export function streamFrameBytesMax(lineBytesMax: number): number {
 /** How one input turns its frames into lines; one instance per input, shared by its connections. */
 export interface FrameLines {
   readonly stats: InputStats;
+  /** Lines are the frames' bytes as they are (no syslog parsing): blocks of them may skip the per-line path. */
+  readonly plain: boolean;
   readonly lineBytesMax: number;
   /** Appends the lines of one frame (datagram, octet-counted frame) to `out`, counting what is wrong with it. */
   add(frame: Buffer, out: Buffer[]): void;
@@ -48,7 +50,7 @@ export interface FrameLinesOptions {
 export function createFrameLines(options: FrameLinesOptions): FrameLines {
   const { stats, lineBytesMax, frameBytesMax } = options;
   if (!options.syslog) {
-    return { stats, lineBytesMax, add: (frame, out) => appendLines(frame, lineBytesMax, stats, out), addLine: (line, out) => out.push(line) };
+    return { stats, lineBytesMax, plain: true, add: (frame, out) => appendLines(frame, lineBytesMax, stats, out), addLine: (line, out) => out.push(line) };
   }
   const parseOptions = { frameBytesMax };
   /** The MSG part of a syslog frame, or null (counted) when the frame is not syslog. */
@@ -63,6 +65,7 @@ export function createFrameLines(options: FrameLinesOptions): FrameLines {
   return {
     stats,
     lineBytesMax,
+    plain: false,
     add(frame, out) {
       appendLines(messageOf(frame) ?? frame, lineBytesMax, stats, out);
     },

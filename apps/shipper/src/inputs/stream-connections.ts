@@ -115,6 +115,11 @@ export class StreamConnections {
       framer = new StreamFramer(this.#options.framing, chunk[0]!);
       this.#sockets.set(socket, framer);
     }
+    const fast = framer.takeBlock(chunk);
+    if (fast !== null) {
+      this.#pushBlock(fast.block, fast.lineCount);
+      chunk = fast.rest;
+    }
     const lines: Buffer[] = [];
     const intact = framer.push(chunk, lines);
     this.#push(lines);
@@ -147,6 +152,11 @@ export class StreamConnections {
   #push(lines: Buffer[]): void {
     if (lines.length === 0) return;
     const outcome = this.#options.ingest.push(this.#options.handle, lines);
+    if (outcome.paused && !this.#paused && !this.#closing) this.#pauseAll();
+  }
+
+  #pushBlock(block: Buffer, lineCount: number): void {
+    const outcome = this.#options.ingest.pushBlock(this.#options.handle, block, lineCount);
     if (outcome.paused && !this.#paused && !this.#closing) this.#pauseAll();
   }
 

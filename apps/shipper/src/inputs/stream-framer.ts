@@ -14,6 +14,7 @@ import { NewlineDecoder, OctetCountingDecoder } from '@ringlog/syslog';
 import type { FrameLines } from './line-frames.ts';
 
 const NEWLINE = 0x0a;
+const CARRIAGE_RETURN = 0x0d;
 const DIGIT_ZERO = 0x30;
 const DIGIT_NINE = 0x39;
 
@@ -44,6 +45,28 @@ export class StreamFramer {
     const octetCounted = policy.framing === 'octet_counted' || (policy.framing === 'auto' && firstByte >= DIGIT_ZERO && firstByte <= DIGIT_NINE);
     if (octetCounted) this.#octets = new OctetCountingDecoder({ frameBytesMax: policy.octetFrameBytesMax });
     else this.#newline = new NewlineDecoder({ lineBytesMax: policy.frames.lineBytesMax, overlong: 'split' });
+  }
+
+  /**
+   * The fast path for plain newline framing: when no line is pending, the complete lines at the
+   * head of `chunk` come back as one block (each ending in LF) if every one of them is a line the
+   * decoder would return unchanged — not empty, no CR before LF, not overlong. The caller hands the
+   * block to pushBlock and the rest of the chunk (no LF in it) to push(). Null otherwise.
+   */
+  takeBlock(chunk: Buffer): { readonly block: Buffer; readonly lineCount: number; readonly rest: Buffer } | null {
+    const decoder = this.#newline;
+    if (decoder === null || !this.#frames.plain || this.#nulTerminates || this.#cutPending || decoder.bufferedBytes !== 0) return null;
+    const lineBytesMax = this.#frames.lineBytesMax;
+    let start = 0;
+    let lineCount = 0;
+    for (let newline = chunk.indexOf(NEWLINE); newline !== -1; newline = chunk.indexOf(NEWLINE, start)) {
+      const length = newline - start;
+      if (length === 0 || length > lineBytesMax || chunk[newline - 1] === CARRIAGE_RETURN) return null;
+      lineCount += 1;
+      start = newline + 1;
+    }
+    if (lineCount === 0) return null;
+    return { block: chunk.subarray(0, start), lineCount, rest: chunk.subarray(start) };
   }
 
   /** Appends the lines completed by `chunk` to `out`; false when the framing broke and the connection must close. */

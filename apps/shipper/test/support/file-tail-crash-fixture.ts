@@ -7,7 +7,7 @@
  * argv: <stateDir> <pattern> <spoolPath> <checkpointIntervalMs>
  */
 import { appendFileSync } from 'node:fs';
-import { InputStats, type InputHandle, type InputRoute, type LineIngest, type PushOutcome } from '@ringlog/shipper';
+import { InputStats, blockLines, type InputHandle, type InputRoute, type LineIngest, type PushOutcome } from '@ringlog/shipper';
 import pino from 'pino';
 import { createFileInput } from '../../src/inputs/file-tail/file-input.ts';
 
@@ -28,6 +28,10 @@ class SpoolFileIngest implements LineIngest {
     for (const line of lines) this.#batch.push(line.toString('latin1'));
     input.stats.lines += lines.length;
     return { dropped: 0, paused: false };
+  }
+
+  pushBlock(input: InputHandle, block: Buffer): PushOutcome {
+    return this.push(input, blockLines(block));
   }
 
   whenWritable(): Promise<void> {

@@ -3,13 +3,15 @@
  * can be told to ask for a pause, to check an input's backpressure. The engine's own behaviour
  * (batching, spool, upstream) is tested in packages/shipper and end to end in apps/shipper.
  */
-import { InputStats, type InputHandle, type InputRoute, type LineIngest, type PushOutcome } from '@ringlog/shipper';
+import { InputStats, blockLines, type InputHandle, type InputRoute, type LineIngest, type PushOutcome } from '@ringlog/shipper';
 
 export class RecordingIngest implements LineIngest {
   /** Group → lines in push order, decoded as latin1 so any byte survives the round trip. */
   readonly lines = new Map<string, string[]>();
   readonly inputs = new Map<string, InputHandle>();
   flushes = 0;
+  /** pushBlock calls (the stream inputs' fast path). */
+  blocks = 0;
   #paused = false;
   #wakers: (() => void)[] = [];
   /** When set, lines pushed are dropped and counted, as a full spool under drop_newest does. */
@@ -38,6 +40,16 @@ export class RecordingIngest implements LineIngest {
       input.stats.bytes += line.length;
     }
     return { dropped: 0, paused: this.#paused };
+  }
+
+  pushBlock(input: InputHandle, block: Buffer, lineCount: number): PushOutcome {
+    const lines = blockLines(block);
+    if (lines.length !== lineCount) throw new Error(`input ${input.name} pushed a block of ${lines.length} lines as ${lineCount}`);
+    for (const line of lines) {
+      if (line.length === 0 || line[line.length - 1] === 0x0d) throw new Error(`input ${input.name} pushed a block with an empty or CR-terminated line`);
+    }
+    this.blocks += 1;
+    return this.push(input, lines);
   }
 
   whenWritable(): Promise<void> {
