@@ -30,6 +30,7 @@ export const SHIPPER_VERSION = '0.1.0';
 const STOP_DRAIN_MS = 3000;
 /** How often the spool's fsync policy is applied. */
 const SYNC_TICK_MS = 100;
+const SYNC_ERROR_LOG_MS = 10_000;
 /** Under on_full: block, lines already read when the cap is hit are still taken: room for them. */
 const SPOOL_HEADROOM_BYTES = 64 << 20;
 
@@ -58,7 +59,7 @@ export async function runShipper(args: RunShipperArgs): Promise<RunningShipper> 
     upstream = sender;
     inputs = await startInputs(config, engine, logger);
     const parts: ShipperParts = { engine, spool, sender, inputs, endpoint, embedded: embedded !== null, spoolMaxBytes: config.spool.max_bytes };
-    const syncTimer = setInterval(() => spool.maybeSync(Date.now()), SYNC_TICK_MS);
+    const syncTimer = setInterval(() => syncSpool(spool, logger), SYNC_TICK_MS);
     syncTimer.unref();
     const startedAtMs = Date.now();
     const { admin, adminUrl } = await listenAdminHttp(config.admin.listen, logger, () =>
@@ -101,6 +102,23 @@ function openSpool(config: DeepReadonly<ShipperConfig>): Spool {
     memoryMaxBytes: config.upstream.memory_max_bytes,
     fsyncIntervalMs: config.spool.fsync_interval_ms,
   });
+}
+
+let lastSyncErrorLogMs = 0;
+
+/**
+ * fsync and cursor persistence on a timer. A failure (EMFILE with every descriptor taken by
+ * writers, EIO) must not escape the timer and kill the shipper: it is logged at most every 10 s
+ * and tried again at the next tick; appends and sending go on.
+ */
+function syncSpool(spool: Spool, logger: Logger): void {
+  try {
+    spool.maybeSync(Date.now());
+  } catch (error) {
+    if (Date.now() - lastSyncErrorLogMs < SYNC_ERROR_LOG_MS) return;
+    lastSyncErrorLogMs = Date.now();
+    logger.error({ error: (error as Error).message }, 'Spool sync failed; retrying');
+  }
 }
 
 function engineOptions(config: DeepReadonly<ShipperConfig>) {

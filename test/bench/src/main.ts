@@ -1,6 +1,7 @@
-/** `pnpm bench <flood|sessions|collector|all> [--sessions N] [--messages N] [--lines N]`: runs benchmarks, prints tables, writes JSON. */
+/** `pnpm bench <flood|sessions|collector|shipper|all> [--sessions N] [--messages N] [--lines N] ...`: runs benchmarks, prints tables, writes JSON. */
 import { parseArgs } from 'node:util';
 import type { CollectorBenchSystem } from './collector-bench.ts';
+import type { ShipperBenchPart } from './shipper-bench.ts';
 import { sessionsBench } from './sessions-bench.ts';
 
 const { values, positionals } = parseArgs({
@@ -12,12 +13,20 @@ const { values, positionals } = parseArgs({
     lines: { type: 'string', default: '1000000' },
     systems: { type: 'string' },
     vhosts: { type: 'string' },
+    writers: { type: 'string', default: '50000' },
+    'spool-lines': { type: 'string', default: '1000000' },
+    runs: { type: 'string', default: '3' },
+    'batch-bytes': { type: 'string' },
+    parts: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
 });
 
-const USAGE = `Usage: pnpm bench <flood|sessions|collector|all> [--sessions N] [--messages N] [--lines N]
+const BENCHES = ['flood', 'sessions', 'collector', 'shipper', 'all'];
+
+const USAGE = `Usage: pnpm bench <flood|sessions|collector|shipper|all> [--sessions N] [--messages N] [--lines N]
          [--systems engine,ringlog,rsyslog,syslog-ng] [--vhosts 50,100000]
+         [--writers N] [--spool-lines N] [--runs N] [--batch-bytes 65536,131072] [--parts writers,lines,spool]
   flood     msgs/s and MB/s through ringlogd: self-flood and 1 sender -> 1 receiver,
             100 B and 1000 B, AGREED and SAFE, against a bare Node TCP relay baseline
   sessions  concurrent idle sessions held by one ringlogd and RSS per session,
@@ -26,11 +35,17 @@ const USAGE = `Usage: pnpm bench <flood|sessions|collector|all> [--sessions N] [
             100,000 vhosts with max_open_files 256): ringlog (sender -> ringlogd ->
             collector), the collector engine alone, rsyslog and syslog-ng
             (install them with scripts/install-bench-tools.sh)
+  shipper   ringlog-shipper between local writers and ringlogd, each part --runs times
+            (median) beside its baseline: writers = --writers unix connections held, RSS
+            each (vs a bare Node server); lines = --lines access lines/s from 20 writers
+            through shipper -> ringlogd -> receiver (vs a newline-counting sink), per
+            --batch-bytes; spool = daemon down for --spool-lines lines, then back: drain
+            time and lines lost
 Results: a table on stdout and JSON in .bench-out/<name>.json`;
 
 async function main(): Promise<void> {
   const which = positionals[0] ?? 'all';
-  if (values.help === true || !['flood', 'sessions', 'collector', 'all'].includes(which)) {
+  if (values.help === true || !BENCHES.includes(which)) {
     process.stdout.write(`${USAGE}\n`);
     if (values.help !== true) process.exitCode = 2;
     return;
@@ -46,6 +61,17 @@ async function main(): Promise<void> {
       lines: Number(values.lines),
       ...(values.systems === undefined ? {} : { systems: values.systems.split(',') as CollectorBenchSystem[] }),
       ...(values.vhosts === undefined ? {} : { vhosts: values.vhosts.split(',').map(Number) }),
+    });
+  }
+  if (which === 'shipper' || which === 'all') {
+    const { shipperBench } = await import('./shipper-bench.ts');
+    await shipperBench({
+      writers: Number(values.writers),
+      lines: Number(values.lines),
+      spoolLines: Number(values['spool-lines']),
+      runs: Number(values.runs),
+      ...(values['batch-bytes'] === undefined ? {} : { batchBytes: values['batch-bytes'].split(',').map(Number) }),
+      ...(values.parts === undefined ? {} : { parts: values.parts.split(',') as ShipperBenchPart[] }),
     });
   }
 }

@@ -18,6 +18,8 @@ import type { InputHandle, LineIngest } from '@ringlog/shipper';
 import type { Logger } from 'pino';
 import { StreamFramer, type StreamFramingPolicy } from './stream-framer.ts';
 
+
+const NEWLINE = 0x0a;
 export interface StreamConnectionsOptions {
   readonly handle: InputHandle;
   readonly ingest: LineIngest;
@@ -115,15 +117,31 @@ export class StreamConnections {
       framer = new StreamFramer(this.#options.framing, chunk[0]!);
       this.#sockets.set(socket, framer);
     }
+    const lines: Buffer[] = [];
+    // A socket read almost always ends inside a line: finish that line on the per-line path so
+    // the complete lines after it can go as one block.
+    if (framer.linePending) {
+      const headEnd = chunk.indexOf(NEWLINE) + 1;
+      if (headEnd > 0 && headEnd < chunk.length) {
+        if (!framer.push(chunk.subarray(0, headEnd), lines)) return this.#broken(socket, lines);
+        chunk = chunk.subarray(headEnd);
+      }
+    }
     const fast = framer.takeBlock(chunk);
     if (fast !== null) {
+      this.#push(lines);
+      lines.length = 0;
       this.#pushBlock(fast.block, fast.lineCount);
       chunk = fast.rest;
     }
-    const lines: Buffer[] = [];
     const intact = framer.push(chunk, lines);
     this.#push(lines);
     if (!intact) socket.destroy();
+  }
+
+  #broken(socket: net.Socket, lines: Buffer[]): void {
+    this.#push(lines);
+    socket.destroy();
   }
 
   #closed(socket: net.Socket): void {

@@ -69,6 +69,11 @@ export class StreamFramer {
     return { block: chunk.subarray(0, start), lineCount, rest: chunk.subarray(start) };
   }
 
+  /** True while part of a line from earlier chunks waits for its LF (takeBlock then refuses). */
+  get linePending(): boolean {
+    return this.#cutPending || (this.#newline !== null && this.#newline.bufferedBytes > 0);
+  }
+
   /** Appends the lines completed by `chunk` to `out`; false when the framing broke and the connection must close. */
   push(chunk: Buffer, out: Buffer[]): boolean {
     if (this.#octets !== null) return this.#pushOctets(this.#octets, chunk, out);
