@@ -19,24 +19,9 @@ import { FSYNC_POLICIES, ROTATE_COMPRESSIONS } from './collector-config-types.ts
 import type { CollectorConfig } from './collector-config-types.ts';
 import * as collectorLimits from './collector-limits.ts';
 import { defineConfigSchema } from './config-schema.ts';
+import { closedObject, integer, path } from './schema-builders.ts';
 import { LOG_LEVELS } from './daemon-config-types.ts';
-import { DAEMON_NAME_LENGTH_MAX, PATH_LENGTH_MAX, TIMEOUT_MS_MAX } from './limits.ts';
-
-function integer(minimum: number, maximum: number, defaultValue?: number): SchemaObject {
-  const schema: SchemaObject = { type: 'integer', minimum, maximum };
-  if (defaultValue !== undefined) schema['default'] = defaultValue;
-  return schema;
-}
-
-function closedObject(properties: Record<string, SchemaObject>, extra: SchemaObject = {}): SchemaObject {
-  return { type: 'object', additionalProperties: false, properties, ...extra };
-}
-
-function path(check: string, defaultValue?: string): SchemaObject {
-  const schema: SchemaObject = { type: 'string', maxLength: PATH_LENGTH_MAX, ringlogCheck: check };
-  if (defaultValue !== undefined) schema['default'] = defaultValue;
-  return schema;
-}
+import { DAEMON_NAME_LENGTH_MAX, TIMEOUT_MS_MAX } from './limits.ts';
 
 const collectorSection = closedObject(
   {

@@ -12,9 +12,10 @@
 import type { SchemaObject } from 'ajv';
 import { isRecord } from './config-path.ts';
 import { defineConfigSchema } from './config-schema.ts';
+import { closedObject, integer, path } from './schema-builders.ts';
 import { LOG_LEVELS } from './daemon-config-types.ts';
 import { GROUP_NAME_LENGTH_MAX, PRIVATE_NAME_LENGTH_MAX, PRIVATE_NAME_PATTERN } from './collector-limits.ts';
-import { DAEMON_NAME_LENGTH_MAX, PATH_LENGTH_MAX, TIMEOUT_MS_MAX } from './limits.ts';
+import { DAEMON_NAME_LENGTH_MAX, TIMEOUT_MS_MAX } from './limits.ts';
 import { INPUT_KEYS, SHIPPER_CONFIG_CHECKS } from './shipper-config-checks.ts';
 import {
   BATCH_SECTION_DEFAULTS,
@@ -28,22 +29,6 @@ import {
 import { FILE_START_POSITIONS, INPUT_TYPES, OVERLONG_POLICIES, SHIPPER_SERVICES, SPOOL_FULL_POLICIES, TCP_FRAMINGS } from './shipper-config-types.ts';
 import type { InputType, ShipperConfig } from './shipper-config-types.ts';
 import * as shipperLimits from './shipper-limits.ts';
-
-function integer(minimum: number, maximum: number, defaultValue?: number): SchemaObject {
-  const schema: SchemaObject = { type: 'integer', minimum, maximum };
-  if (defaultValue !== undefined) schema['default'] = defaultValue;
-  return schema;
-}
-
-function closedObject(properties: Record<string, SchemaObject>, extra: SchemaObject = {}): SchemaObject {
-  return { type: 'object', additionalProperties: false, properties, ...extra };
-}
-
-function path(check: string, defaultValue?: string): SchemaObject {
-  const schema: SchemaObject = { type: 'string', maxLength: PATH_LENGTH_MAX, ringlogCheck: check };
-  if (defaultValue !== undefined) schema['default'] = defaultValue;
-  return schema;
-}
 
 const shipperSection = closedObject(
   {

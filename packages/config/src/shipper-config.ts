@@ -1,14 +1,11 @@
 /** The shipper config from YAML text, or from a value built by a program. */
-import { formatConfigPath } from './config-path.ts';
-import { validateConfigValue } from './config-schema.ts';
 import { cloneDeepFrozen } from './deep-freeze.ts';
 import type { DeepReadonly } from './deep-freeze.ts';
-import { ConfigValidationError } from './errors.ts';
-import { boundProblems } from './problem.ts';
 import { shipperInputDefaults } from './shipper-config-defaults.ts';
 import { SHIPPER_CONFIG_SCHEMA } from './shipper-config-schema.ts';
 import type { ValidatedShipperConfig } from './shipper-config-schema.ts';
 import type { ShipperConfig, ShipperInputConfig } from './shipper-config-types.ts';
+import { validatedConfigValue } from './config-from-value.ts';
 import { validateYamlDocument } from './yaml-validation.ts';
 
 /**
@@ -24,17 +21,7 @@ export function parseShipperConfigYaml(text: string, file: string): ShipperConfi
  * in code). The value is not changed. Problems name `source` with line and column 1.
  */
 export function shipperConfigFromValue(value: unknown, source = '(value)'): ShipperConfig {
-  const copy: unknown = structuredClone(value);
-  const validation = validateConfigValue(copy, SHIPPER_CONFIG_SCHEMA);
-  if (validation.ok) return withInputDefaults(validation.value);
-  const problems = validation.problems.map((problem) => ({
-    file: source,
-    line: 1,
-    column: 1,
-    path: formatConfigPath(problem.path),
-    message: problem.message,
-  }));
-  throw new ConfigValidationError(boundProblems(problems));
+  return withInputDefaults(validatedConfigValue(value, SHIPPER_CONFIG_SCHEMA, source));
 }
 
 /**
