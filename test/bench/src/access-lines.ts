@@ -3,9 +3,10 @@
  * (`%v %h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i"`, what mod_log_spread-style senders
  * emit), about 200 bytes each, newline-terminated, in one Buffer.
  *
- * The same seed gives the same bytes on every machine (an inline mulberry32 PRNG, no Math.random),
+ * The same seed gives the same bytes on every machine (@ringlog/prng's mulberry32, no Math.random),
  * so ringlog and the comparators (rsyslog, syslog-ng) are fed identical input.
  */
+import { mulberry32 } from '@ringlog/prng';
 
 export interface AccessLinesOptions {
   /** Number of lines. */
@@ -35,18 +36,6 @@ export interface AccessLines {
    * the space after it, newline kept. Runners wait for the sum of output file sizes to reach it.
    */
   readonly expectedBytes: number;
-}
-
-/** mulberry32: a small, fast, well-mixed 32-bit PRNG; returns floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** The i-th generated vhost name (0-based): even i → `www{n}.example.com`, odd i → `site{n}.example.net`. */
