@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { ReconnectingSession, formatEndpoint, parseSpreadName, type SpreadService } from '@ringlog/client';
 import { clientSpreadName, type DeepReadonly, type ShipperConfig } from '@ringlog/config';
 import { installServiceSignals, listenAdminHttp, openDaemonLog, startEmbeddedDaemon, buildAdminHttp, type AdminHttp, type DaemonLog, type EmbeddedDaemon } from '@ringlog/daemon-app';
-import type { Daemon } from '@ringlog/daemon';
+import { readFileLimit, type Daemon } from '@ringlog/daemon';
 import { ShipperEngine, Spool, UpstreamSender } from '@ringlog/shipper';
 import type { Logger } from 'pino';
 import { loadEffectiveShipperConfig, type RunShipperArgs } from './effective-config.ts';
@@ -47,6 +47,7 @@ export async function runShipper(args: RunShipperArgs): Promise<RunningShipper> 
   const { config, source } = await loadEffectiveShipperConfig(args);
   const log = openDaemonLog(config.log.level, config.log.file, 'ringlog-shipper');
   const logger = log.logger;
+  warnAboutFileLimit(config, logger);
   const spool = openSpool(config);
   const engine = new ShipperEngine(engineOptions(config), spool);
   engine.onSpoolError((error) => logger.error({ error: error.message }, 'Spool write failed; the batch is kept in memory and retried'));
@@ -86,6 +87,25 @@ export async function runShipper(args: RunShipperArgs): Promise<RunningShipper> 
     log.flush();
     throw error;
   }
+}
+
+/** Descriptors the shipper needs besides writers: spool, checkpoints, listeners, admin, upstream. */
+const DESCRIPTORS_RESERVED = 64;
+
+/**
+ * Each connected writer holds a descriptor. Past the process limit the kernel refuses accepts
+ * (writers see errors, not backpressure), so say at start what the limit allows.
+ */
+function warnAboutFileLimit(config: DeepReadonly<ShipperConfig>, logger: Logger): void {
+  const limit = readFileLimit();
+  if (limit === null) return;
+  const wanted = config.inputs.reduce((sum, input) => sum + ('max_connections' in input ? input.max_connections : 0), 0);
+  const room = limit.soft - DESCRIPTORS_RESERVED;
+  if (wanted <= room) return;
+  logger.warn(
+    { fdLimit: limit.soft, fdLimitHard: limit.hard, maxConnections: wanted },
+    `The open-file limit (${limit.soft}) allows about ${room} writer connections, fewer than the inputs' max_connections (${wanted}); raise it with LimitNOFILE= or lower max_connections`,
+  );
 }
 
 function openSpool(config: DeepReadonly<ShipperConfig>): Spool {
