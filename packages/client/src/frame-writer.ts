@@ -99,7 +99,7 @@ export class FrameWriter {
     if (this.#end === this.#start || this.#closedError !== null) return;
     const chunk = this.#slab.subarray(this.#start, this.#end);
     this.#start = this.#end;
-    if (!this.#socket.write(chunk)) this.#blocked = true;
+    if (!this.#socket.write(chunk, this.#onWritten)) this.#blocked = true;
     else if (this.#drain !== null) this.#settleDrain();
   }
 
@@ -136,6 +136,15 @@ export class FrameWriter {
   readonly #flushScheduled = (): void => {
     this.#scheduled = false;
     this.flush();
+  };
+
+  /**
+   * A chunk reached the kernel. With a socket high-water mark above pendingMaxBytes, write()
+   * never returns false, so 'drain' never comes: waiters blocked by pendingMaxBytes alone are
+   * released here as the socket's buffer empties.
+   */
+  readonly #onWritten = (): void => {
+    if (this.#drain !== null && this.#closedError === null) this.#settleDrain();
   };
 
   readonly #onDrain = (): void => {
