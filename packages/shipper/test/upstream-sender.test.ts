@@ -3,7 +3,7 @@
  * spool holds reaches a group member in order, the spool forgets only what the daemon confirmed,
  * and a daemon that goes away and comes back gets every unconfirmed batch again.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ReconnectingSession, connect, type SpreadSession } from '@ringlog/client';
@@ -30,6 +30,19 @@ async function daemonAt(socket: string): Promise<Daemon> {
   return daemon;
 }
 
+/**
+ * A daemon at `socket` that already has a receiver in `group` when the sender can first reach it:
+ * bound at a staging path, joined, then moved into place. Otherwise a quick reconnect could hand
+ * batches to a daemon with no member yet, which drops them (Spread's rule), and the test would race.
+ */
+async function daemonWithReceiver(socket: string, group: string): Promise<{ lines: string[] }> {
+  const staging = `${socket}.staging`;
+  await daemonAt(staging);
+  const rx = await receiver(staging, group);
+  renameSync(staging, socket);
+  return rx;
+}
+
 function openSpool(dir: string): Spool {
   const spool = Spool.open({ dir, segmentBytes: 1 << 20, maxBytes: 64 << 20, memoryMaxBytes: 1 << 20, fsyncIntervalMs: 0 });
   cleanups.push(() => spool.close());
@@ -41,11 +54,14 @@ async function receiver(socket: string, group: string): Promise<{ session: Sprea
   const session = await connect({ endpoint: `unix:${socket}`, name: `rx${Math.floor(Math.random() * 1e6)}`, membership: true });
   cleanups.push(() => session.disconnect());
   const lines: string[] = [];
+  let joined = false;
   session.onEvent((event) => {
+    if (event.type === 'membership' && event.group === group) joined = true;
     if (event.type === 'message') lines.push(...event.data.toString('latin1').split('\n').filter((line) => line !== ''));
   });
   session.join(group);
-  await until(() => true);
+  // The daemon has applied the join once its membership message arrives; only then may senders start.
+  await until(() => joined);
   return { session, lines };
 }
 
@@ -116,8 +132,7 @@ describe('UpstreamSender', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(sender.connected).toBe(false);
     expect(spool.pendingRecords).toBe(20);
-    await daemonAt(socket);
-    const rx = await receiver(socket, 'www');
+    const rx = await daemonWithReceiver(socket, 'www');
     await until(() => spool.pendingBytes === 0);
     await until(() => rx.lines.length === 2000);
     expect(rx.lines).toEqual(expected(2000));
@@ -135,8 +150,7 @@ describe('UpstreamSender', () => {
     await until(() => !sender.connected);
     appendLines(spool, 'www', 0, 3000, 100);
     sender.notify();
-    await daemonAt(socket);
-    const rx = await receiver(socket, 'www');
+    const rx = await daemonWithReceiver(socket, 'www');
     await until(() => spool.pendingBytes === 0);
     await until(() => rx.lines.length >= 3000);
     expect(new Set(rx.lines)).toEqual(new Set(expected(3000)));
