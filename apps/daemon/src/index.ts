@@ -7,3 +7,4 @@ export { startEmbeddedDaemon, type EmbeddedDaemon, type EmbeddedDaemonConfig } f
 export { buildAdminHttp, listenAdminHttp, type AdminHttp, type AdminHttpDependencies, type Health, type MetricsRegistry } from './admin-http.ts';
 export { installServiceSignals, type StoppableService } from './service-signals.ts';
 export { readCounter, readGauge, readLabelledCounter, readLabelledGauge } from './metric-readers.ts';
+export { serviceMain, type OptionValues, type ServiceCommand } from './service-main.ts';
