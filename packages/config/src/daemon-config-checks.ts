@@ -6,6 +6,7 @@ import type { CheckFinding, ValueCheck } from './config-schema.ts';
 import { isRecord } from './config-path.ts';
 import { canonicalIp, ipFamily, isHostName, isMulticastIp, isUnspecifiedIp } from './ip-address.ts';
 import { formatListenAddress, listenAddressProblem, parseListenAddress } from './listen-address.ts';
+import { checkKeyFile, checkRingWindows, checkSegment } from './segment-config-checks.ts';
 
 export const DAEMON_CONFIG_CHECKS: Readonly<Record<string, ValueCheck>> = {
   'listen-address': (value) => (typeof value === 'string' ? listenAddressProblem(value) : undefined),
@@ -21,6 +22,9 @@ export const DAEMON_CONFIG_CHECKS: Readonly<Record<string, ValueCheck>> = {
   'daemon-address': checkDaemonAddress,
   'segment-daemons': checkSegmentDaemons,
   'daemon-in-segment': checkDaemonInSegment,
+  segment: checkSegment,
+  'ring-windows': checkRingWindows,
+  'key-file': checkKeyFile,
 };
 
 function checkListenList(value: unknown): CheckFinding[] {
@@ -53,18 +57,19 @@ function checkDaemonAddress(value: unknown): string | undefined {
   return undefined;
 }
 
-/** Names, addresses and virtual ids are unique; an interface stanza covers the daemon's own address. */
+/**
+ * Names and virtual ids are unique; an interface stanza covers the daemon's own address.
+ * Addresses with ports are checked by `checkSegment`, which knows the segment's port.
+ */
 function checkSegmentDaemons(value: unknown): CheckFinding[] {
   if (!Array.isArray(value)) return [];
   const findings: CheckFinding[] = [];
   const names = new Map<string, number>();
-  const addresses = new Map<string, number>();
   const virtualIds = new Map<number, number>();
   value.forEach((daemon, index) => {
     if (!isRecord(daemon)) return;
-    const { name, address, virtual_id: virtualId } = daemon;
+    const { name, virtual_id: virtualId } = daemon;
     noteUnique(findings, names, name, index, 'name', 'daemon name');
-    noteUnique(findings, addresses, typeof address === 'string' ? canonicalIp(address) : undefined, index, 'address', 'daemon address');
     noteUnique(findings, virtualIds, virtualId, index, 'virtual_id', 'virtual_id');
     const stanza = primaryInterfaceProblem(daemon);
     if (stanza !== undefined) findings.push({ path: [index, 'interfaces'], message: stanza });

@@ -2,7 +2,7 @@
  * Defaults of the daemon config, next to the schema that applies them. Each carries its unit.
  * `config/ringlogd.yaml` shows the same values; a test keeps the two in step.
  */
-import type { DaemonSection, LogSection, SegmentTimeoutsMs } from './daemon-config-types.ts';
+import type { DaemonSection, LogSection, RingSection, RingTimeoutsMs, SegmentTimeoutsMs } from './daemon-config-types.ts';
 
 export const DAEMON_SECTION_DEFAULTS: DaemonSection = {
   name: 'localhost', // text, 1..19 characters
@@ -22,6 +22,27 @@ export const LOG_SECTION_DEFAULTS: LogSection = {
 
 /** Port, as in Spread (DEFAULT_SPREAD_PORT). */
 export const SEGMENT_PORT_DEFAULT = 4803;
+
+export const RING_SECTION_DEFAULTS: RingSection = {
+  packet_bytes: 1400, // bytes of client messages per UDP packet; leaves 100 of a 1500-byte Ethernet MTU for IP, UDP and ring headers
+  personal_window_packets: 64, // packets a daemon sends per token visit
+  global_window_packets: 1024, // packets in flight across the ring
+  idle_token_hold_ms: 5, // milliseconds an idle daemon keeps the token
+  mode: 'auto', // ring mode name; auto = unicast
+};
+
+/**
+ * ringlog's timeouts when the config gives none: tuned for one LAN segment, so a lost daemon
+ * is noticed in about a second rather than Spread's several seconds. Milliseconds.
+ */
+export const RING_TIMEOUT_DEFAULTS_MS: RingTimeoutsMs = {
+  tokenLossMs: 800,
+  tokenRetransmitMs: 100,
+  joinMs: 100,
+  gatherMs: 500,
+  formMs: 800,
+  lookupMs: 1000,
+};
 
 /** Spread's membership timeouts for one segment (spec §8), milliseconds. */
 export const SPREAD_TIMEOUTS_LAN_MS: SegmentTimeoutsMs = {

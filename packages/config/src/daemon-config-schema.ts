@@ -6,26 +6,17 @@ import type { SchemaObject } from 'ajv';
 import { isRecord } from './config-path.ts';
 import { defineConfigSchema } from './config-schema.ts';
 import { DAEMON_CONFIG_CHECKS } from './daemon-config-checks.ts';
-import { DAEMON_SECTION_DEFAULTS, LOG_SECTION_DEFAULTS, SEGMENT_PORT_DEFAULT } from './daemon-config-defaults.ts';
-import { INTERFACE_TYPES, LOG_LEVELS, SEGMENT_TIMEOUT_NAMES, SESSION_QUEUE_FULL_POLICIES } from './daemon-config-types.ts';
+import { DAEMON_SECTION_DEFAULTS, LOG_SECTION_DEFAULTS, RING_SECTION_DEFAULTS, SEGMENT_PORT_DEFAULT } from './daemon-config-defaults.ts';
+import { INTERFACE_TYPES, LOG_LEVELS, RING_MODES, SEGMENT_TIMEOUT_NAMES, SESSION_QUEUE_FULL_POLICIES } from './daemon-config-types.ts';
 import type { DaemonConfig } from './daemon-config-types.ts';
 import * as limits from './limits.ts';
+import { closedObject, integer, path } from './schema-builders.ts';
 
 const DAEMON_NAME: SchemaObject = {
   type: 'string',
   pattern: limits.DAEMON_NAME_PATTERN,
   ringlogMessage: `must be 1..${limits.DAEMON_NAME_LENGTH_MAX} characters in 0x24..0x7e (no "#", no whitespace)`,
 };
-
-function integer(minimum: number, maximum: number, defaultValue?: number): SchemaObject {
-  const schema: SchemaObject = { type: 'integer', minimum, maximum };
-  if (defaultValue !== undefined) schema['default'] = defaultValue;
-  return schema;
-}
-
-function closedObject(properties: Record<string, SchemaObject>, extra: SchemaObject = {}): SchemaObject {
-  return { type: 'object', additionalProperties: false, properties, ...extra };
-}
 
 const daemonSection = closedObject(
   {
@@ -77,6 +68,7 @@ const segmentDaemon = closedObject(
     address: { type: 'string', ringlogCheck: 'daemon-address' },
     virtual_id: integer(1, limits.VIRTUAL_ID_MAX),
     interfaces: { type: 'array', minItems: 1, maxItems: limits.DAEMON_INTERFACES_MAX, items: segmentInterface },
+    port: integer(1, limits.SEGMENT_PORT_MAX),
   },
   { required: ['name', 'address'] },
 );
@@ -84,6 +76,17 @@ const segmentDaemon = closedObject(
 const timeouts = closedObject(Object.fromEntries(SEGMENT_TIMEOUT_NAMES.map((name) => [name, integer(1, limits.TIMEOUT_MS_MAX)])), {
   required: [...SEGMENT_TIMEOUT_NAMES],
 });
+
+const ringSection = closedObject(
+  {
+    packet_bytes: integer(limits.RING_PACKET_BYTES_MIN, limits.RING_PACKET_BYTES_MAX, RING_SECTION_DEFAULTS.packet_bytes),
+    personal_window_packets: integer(1, limits.RING_PERSONAL_WINDOW_PACKETS_MAX, RING_SECTION_DEFAULTS.personal_window_packets),
+    global_window_packets: integer(1, limits.RING_GLOBAL_WINDOW_PACKETS_MAX, RING_SECTION_DEFAULTS.global_window_packets),
+    idle_token_hold_ms: integer(0, limits.RING_IDLE_TOKEN_HOLD_MS_MAX, RING_SECTION_DEFAULTS.idle_token_hold_ms),
+    mode: { enum: [...RING_MODES], default: RING_SECTION_DEFAULTS.mode },
+  },
+  { default: {}, ringlogCheck: 'ring-windows' },
+);
 
 const segmentSection = closedObject(
   {
@@ -94,10 +97,19 @@ const segmentSection = closedObject(
       maxItems: limits.SEGMENT_ADDRESSES_MAX,
       items: { type: 'string', ringlogCheck: 'segment-address' },
     },
-    daemons: { type: 'array', minItems: 1, maxItems: limits.SEGMENT_DAEMONS_MAX, items: segmentDaemon, ringlogCheck: 'segment-daemons' },
+    daemons: {
+      type: 'array',
+      minItems: 1,
+      maxItems: limits.SEGMENT_DAEMONS_MAX,
+      items: segmentDaemon,
+      ringlogCheck: 'segment-daemons',
+      ringlogMessage: `must list 1..${limits.SEGMENT_DAEMONS_MAX} daemons, this one included`,
+    },
     timeouts_ms: timeouts,
+    key_file: { ...path('key-file'), ringlogMessage: `must be a path of at most ${limits.PATH_LENGTH_MAX} characters` },
+    ring: ringSection,
   },
-  { required: ['addresses', 'daemons'] },
+  { required: ['addresses', 'daemons'], ringlogCheck: 'segment' },
 );
 
 export const DAEMON_CONFIG_SCHEMA = defineConfigSchema<DaemonConfig>(

@@ -19,6 +19,33 @@ export const SEGMENT_TIMEOUT_NAMES = ['token', 'hurry', 'alive', 'join', 'rep', 
 export type SegmentTimeoutName = (typeof SEGMENT_TIMEOUT_NAMES)[number];
 export type SegmentTimeoutsMs = { readonly [K in SegmentTimeoutName]: number };
 
+/**
+ * How a daemon sends packets to the others. `unicast` sends each packet to every daemon in turn;
+ * `broadcast` and `multicast` send it once to `segment.addresses[0]` on `segment.port`. `auto` is
+ * unicast (see `segmentRingMode`).
+ */
+export const RING_MODES = ['auto', 'unicast', 'broadcast', 'multicast'] as const;
+export type RingMode = (typeof RING_MODES)[number];
+
+/**
+ * The timeouts of ringlog's token ring, in milliseconds. Not a config section: `ringTimeoutsFromConfig`
+ * maps `segment.timeouts_ms` (Spread's names) onto these, in the ring's own naming.
+ */
+export interface RingTimeoutsMs {
+  /** No token seen this long: the token is lost and a new membership is gathered (Spread's token). */
+  readonly tokenLossMs: number;
+  /** The ring leader sends the token again when it has not come back this long (Spread's hurry). */
+  readonly tokenRetransmitMs: number;
+  /** Interval of join messages while gathering (Spread's join). */
+  readonly joinMs: number;
+  /** End of gathering: form the ring with the daemons heard, or fail (Spread's gather). */
+  readonly gatherMs: number;
+  /** Longest wait for the form token, then token loss again (Spread's form). */
+  readonly formMs: number;
+  /** Interval of the leader's probe for daemons missing from the ring; bounds how long a healed partition takes to merge (Spread's lookup). */
+  readonly lookupMs: number;
+}
+
 export interface DaemonSection {
   /** Used in private group names `#user#name`; 1..19 characters in 0x24..0x7e. */
   readonly name: string;
@@ -54,16 +81,44 @@ export interface SegmentDaemon {
   readonly virtual_id?: number;
   /** Absent = one untyped interface on `address` (Spread's "ANY"). */
   readonly interfaces?: readonly SegmentInterface[];
+  /**
+   * This daemon's client TCP and daemon UDP data port (its token uses port + 1), for several
+   * daemons on one host. Absent = `segment.port`; see `segmentDaemonPort`.
+   */
+  readonly port?: number;
+}
+
+/** Tuning of the token ring; every key has a default. */
+export interface RingSection {
+  /** Most bytes of client messages packed into one UDP packet. */
+  readonly packet_bytes: number;
+  /** Most new packets a daemon sends per token visit. */
+  readonly personal_window_packets: number;
+  /** Most packets in flight across the whole ring. */
+  readonly global_window_packets: number;
+  /** How long an idle daemon keeps the token before passing it on. */
+  readonly idle_token_hold_ms: number;
+  readonly mode: RingMode;
 }
 
 export interface SegmentSection {
-  /** Client TCP and daemon UDP data port; the token uses port + 1. */
+  /**
+   * Client TCP and daemon UDP data port of every daemon without its own `port`; the token uses
+   * port + 1. Also the destination port in the broadcast and multicast ring modes.
+   */
   readonly port: number;
   /** Segment multicast or broadcast addresses, 1..5. */
   readonly addresses: readonly string[];
   readonly daemons: readonly SegmentDaemon[];
-  /** All nine or none; absent = Spread's defaults (spec §8). */
+  /** All nine or none; absent = ringlog's tuned defaults (see `ringTimeoutsFromConfig`). */
   readonly timeouts_ms?: SegmentTimeoutsMs;
+  /**
+   * The file holding the secret that authenticates every packet between daemons (HMAC-SHA256),
+   * made absolute against the config file's directory. Required with more than one daemon;
+   * read with `loadSegmentKey`.
+   */
+  readonly key_file?: string;
+  readonly ring: RingSection;
 }
 
 export interface DaemonConfig {

@@ -10,6 +10,7 @@ export const ConfigErrorCode = {
   READ_FAILED: 'RL_CONFIG_READ_FAILED',
   DAEMON_NOT_FOUND: 'RL_CONFIG_DAEMON_NOT_FOUND',
   BAD_LISTEN_ADDRESS: 'RL_CONFIG_BAD_LISTEN_ADDRESS',
+  BAD_SEGMENT_KEY: 'RL_CONFIG_BAD_SEGMENT_KEY',
 } as const;
 export type ConfigErrorCode = (typeof ConfigErrorCode)[keyof typeof ConfigErrorCode];
 
@@ -22,6 +23,9 @@ export const ConfigErrorDescription: Readonly<Record<ConfigErrorCode, string>> =
     'spread.conf does not say which daemon this is: the given name is not in it, or none (or several) of its daemons has a local address. ' +
     'Or spreadlogd.conf names several daemons (one collector follows one) and no block was chosen, or the chosen block does not exist.',
   RL_CONFIG_BAD_LISTEN_ADDRESS: 'A listener is not "tcp:HOST:PORT", "tcp:[IPv6]:PORT" or "unix:/absolute/path".',
+  RL_CONFIG_BAD_SEGMENT_KEY:
+    'The segment key file (segment.key_file, or RinglogKeyFile in spread.conf) cannot be used: it is missing, unreadable, ' +
+    'not a regular file, too big, empty, or holds fewer than 16 bytes once trailing white space is removed.',
 };
 
 /** Base class: every error thrown by this package is a `ConfigError`. */
@@ -72,5 +76,14 @@ export class ListenAddressError extends ConfigError {
   constructor(text: string, message: string, options?: { cause?: unknown }) {
     super(ConfigErrorCode.BAD_LISTEN_ADDRESS, message, options);
     this.text = text;
+  }
+}
+
+/** `loadSegmentKey` cannot use the segment key file. */
+export class SegmentKeyError extends ConfigError {
+  readonly file: string;
+  constructor(file: string, message: string, options?: { cause?: unknown }) {
+    super(ConfigErrorCode.BAD_SEGMENT_KEY, message, options);
+    this.file = file;
   }
 }

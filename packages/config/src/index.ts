@@ -3,7 +3,17 @@ export type { ConfigProblem, ConfigWarning } from './problem.ts';
 export { formatProblem, formatWarning } from './problem.ts';
 export type { DeepReadonly } from './deep-freeze.ts';
 export * from './daemon-config-types.ts';
-export { DAEMON_SECTION_DEFAULTS, LOG_SECTION_DEFAULTS, SEGMENT_PORT_DEFAULT, SPREAD_TIMEOUTS_LAN_MS, SPREAD_TIMEOUTS_WAN_MS } from './daemon-config-defaults.ts';
+export {
+  DAEMON_SECTION_DEFAULTS,
+  LOG_SECTION_DEFAULTS,
+  RING_SECTION_DEFAULTS,
+  RING_TIMEOUT_DEFAULTS_MS,
+  SEGMENT_PORT_DEFAULT,
+  SPREAD_TIMEOUTS_LAN_MS,
+  SPREAD_TIMEOUTS_WAN_MS,
+} from './daemon-config-defaults.ts';
+export { ringTimeoutsFromConfig, segmentDaemonPort, segmentRingMode } from './segment-settings.ts';
+export { loadSegmentKey } from './segment-key.ts';
 export { parseDaemonConfigYaml, defaultDaemonConfig } from './daemon-config.ts';
 export { loadDaemonConfig, detectConfigFormat } from './load-daemon-config.ts';
 export type { ConfigFormat, LoadDaemonConfigOptions, LoadedDaemonConfig } from './load-daemon-config.ts';

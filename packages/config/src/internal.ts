@@ -2,6 +2,9 @@
 export * from './index.ts';
 export { DAEMON_CONFIG_SCHEMA } from './daemon-config-schema.ts';
 export { DAEMON_CONFIG_CHECKS } from './daemon-config-checks.ts';
+export { KEY_FILE_REQUIRED_MESSAGE } from './segment-config-checks.ts';
+export { findPortClashes } from './segment-ports.ts';
+export type { DaemonEndpoint, PortClash } from './segment-ports.ts';
 export { lexSpreadConf } from './spread-conf-lexer.ts';
 export type { Token, TokenKind, LexIssue, LexResult } from './spread-conf-lexer.ts';
 export { selectDaemon, hostAddresses } from './daemon-selection.ts';

@@ -14,6 +14,19 @@ export const DAEMON_INTERFACES_MAX = 10;
 /** The token uses port + 1, so the segment port stops one short of 65535. */
 export const SEGMENT_PORT_MAX = 65534;
 export const VIRTUAL_ID_MAX = 2_147_483_647;
+/** A segment key shorter than this is refused: 16 bytes is 128 bits if they are random. */
+export const SEGMENT_KEY_BYTES_MIN = 16;
+/** A key file is small; a bigger one is not a key file (a wrong path, most likely). */
+export const SEGMENT_KEY_FILE_BYTES_MAX = 4096;
+/**
+ * Ring packet payload: 512 fits the 576-byte datagram every IPv4 path must carry, and 65000
+ * stays under the largest UDP payload (65507) with room for the ring's header.
+ */
+export const RING_PACKET_BYTES_MIN = 512;
+export const RING_PACKET_BYTES_MAX = 65_000;
+export const RING_PERSONAL_WINDOW_PACKETS_MAX = 10_000;
+export const RING_GLOBAL_WINDOW_PACKETS_MAX = 100_000;
+export const RING_IDLE_TOKEN_HOLD_MS_MAX = 1000;
 export const TIMEOUT_MS_MAX = 3_600_000;
 export const PATH_LENGTH_MAX = 4096;
 /** Config files are small; a bigger file is refused before it is parsed. */

@@ -19,6 +19,12 @@ export interface LoadDaemonConfigOptions {
   readonly daemonName?: string;
   /** For spread.conf without `daemonName`; default: this host's interface addresses. */
   readonly localAddresses?: readonly string[];
+  /**
+   * For spread.conf only: the segment key file, relative to the working directory, overriding
+   * RinglogKeyFile (a spread.conf shared with upstream Spread cannot carry that key). A YAML
+   * config names its key in segment.key_file.
+   */
+  readonly segmentKeyFile?: string;
 }
 
 export interface LoadedDaemonConfig {

@@ -6,6 +6,8 @@
 import { canonicalIp, ipFamily, isLoopbackIp, isMulticastIp, isUnspecifiedIp } from './ip-address.ts';
 import type { IpFamily } from './ip-address.ts';
 import { RING_DAEMONS_MAX, SEGMENT_DAEMONS_MAX, SEGMENTS_MAX } from './limits.ts';
+import { findPortClashes, formatEndpoint, tokenClashMessage } from './segment-ports.ts';
+import type { DaemonEndpoint } from './segment-ports.ts';
 import type { TokenReader } from './spread-conf-reader.ts';
 import { SPREAD_TIMEOUT_KEYS } from './spread-conf-types.ts';
 import type { SpreadConf, SpreadDaemon } from './spread-conf-types.ts';
@@ -42,10 +44,17 @@ function checkCounts(conf: SpreadConf, reader: TokenReader): void {
   if (total > RING_DAEMONS_MAX) reader.errorAtLine(lastLine, '(top level)', `too many daemons (${total}; at most ${RING_DAEMONS_MAX} in all segments)`);
 }
 
+interface LocatedDaemon {
+  readonly daemon: SpreadDaemon;
+  readonly path: string;
+  /** Undefined for a daemon given by name only (resolved by DNS). */
+  readonly endpoint: DaemonEndpoint | undefined;
+}
+
 function checkDaemons(conf: SpreadConf, reader: TokenReader): void {
   const names = new Map<string, SpreadDaemon>();
-  const addresses = new Map<string, SpreadDaemon>();
   const virtualIds = new Map<number, SpreadDaemon>();
+  const located: LocatedDaemon[] = [];
   conf.segments.forEach((segment, segmentIndex) => {
     segment.daemons.forEach((daemon, daemonIndex) => {
       const path = `Spread_Segment[${segmentIndex}].daemons[${daemonIndex}]`;
@@ -57,14 +66,26 @@ function checkDaemons(conf: SpreadConf, reader: TokenReader): void {
         if (sameId !== undefined) reader.errorAtLine(daemon.line, path, `VirtualID ${daemon.virtualId} is already used by "${sameId.name}" (line ${sameId.line})`);
         virtualIds.set(daemon.virtualId, daemon);
       }
-      if (daemon.address === undefined) return;
-      const key = `${canonicalIp(daemon.address)} port ${segment.port}`;
-      const sameAddress = addresses.get(key);
-      if (sameAddress !== undefined) reader.errorAtLine(daemon.line, path, `daemon address ${daemon.address}:${segment.port} is not unique (also "${sameAddress.name}" on line ${sameAddress.line})`);
-      addresses.set(key, daemon);
-      checkDaemonAddress(daemon, daemon.address, path, reader);
+      const endpoint = daemon.address === undefined ? undefined : { address: daemon.address, port: daemon.port ?? segment.port };
+      located.push({ daemon, path, endpoint });
+      if (daemon.address !== undefined) checkDaemonAddress(daemon, daemon.address, path, reader);
     });
   });
+  checkDaemonPorts(located, reader);
+}
+
+/** Address and port together are unique (spec §7: "ports count"), and ports on one address are 2 apart. */
+function checkDaemonPorts(located: readonly LocatedDaemon[], reader: TokenReader): void {
+  for (const clash of findPortClashes(located.map((entry) => entry.endpoint))) {
+    const { daemon, path, endpoint } = located[clash.index] ?? {};
+    const earlier = located[clash.earlier]?.daemon;
+    if (daemon === undefined || path === undefined || endpoint === undefined || earlier === undefined) continue;
+    const message =
+      clash.kind === 'same'
+        ? `daemon address ${formatEndpoint(endpoint)} is not unique (also "${earlier.name}" on line ${earlier.line})`
+        : tokenClashMessage(endpoint, clash, `"${earlier.name}" (line ${earlier.line})`);
+    reader.errorAtLine(daemon.line, path, message);
+  }
 }
 
 function checkDaemonAddress(daemon: SpreadDaemon, address: string, path: string, reader: TokenReader): void {

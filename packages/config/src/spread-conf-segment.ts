@@ -1,12 +1,13 @@
 /**
  * `Spread_Segment <addr>[:port] [<addr> ...] { <daemon-spec> [VirtualID = n] [{ [D|C|M ...] ip ... }] [;] ... }`
- * (config_parse.y SegmentStruct). The reader resynchronizes at `}` or at the next top-level
+ * (config_parse.y SegmentStruct). A daemon's address may carry its own port (`d1 127.0.0.1:4901`),
+ * so several daemons can share a host. The reader resynchronizes at `}` or at the next top-level
  * keyword, so one bad daemon line does not hide the problems after it.
  */
 import type { InterfaceType } from './daemon-config-types.ts';
 import { SEGMENT_PORT_DEFAULT } from './daemon-config-defaults.ts';
 import { withoutZone } from './ip-address.ts';
-import { DAEMON_INTERFACES_MAX, DAEMON_NAME_LENGTH_MAX, SEGMENT_ADDRESSES_MAX } from './limits.ts';
+import { DAEMON_INTERFACES_MAX, DAEMON_NAME_LENGTH_MAX, SEGMENT_ADDRESSES_MAX, SEGMENT_PORT_MAX } from './limits.ts';
 import type { Token } from './spread-conf-lexer.ts';
 import { describeToken, isStringToken, TokenReader } from './spread-conf-reader.ts';
 import type { SpreadDaemon, SpreadInterface, SpreadSegment } from './spread-conf-types.ts';
@@ -59,22 +60,23 @@ function parseSegmentAddresses(reader: TokenReader, path: string): { port: numbe
   return { port, addresses };
 }
 
-/** `name ip`, `ip` or `name`, then the optional VirtualID, interface stanza and `;`. */
+/** `name ip[:port]`, `ip[:port]` or `name`, then the optional VirtualID, interface stanza and `;`. */
 function parseDaemon(reader: TokenReader, path: string): SpreadDaemon | undefined {
   const start = reader.next();
   let name: string;
   let address: string | undefined;
+  let port: number | undefined;
   if (start.kind === 'ip' || start.kind === 'ip-port') {
     address = start.address ?? start.text;
     name = withoutZone(address);
-    if (start.kind === 'ip-port') reader.error(start, path, "a daemon's address must not specify a port (the segment's port applies)");
+    port = daemonPort(reader, start, path);
   } else if (isStringToken(start)) {
     name = start.text;
     const addressToken = reader.peek();
     if (addressToken.kind === 'ip' || addressToken.kind === 'ip-port') {
       reader.next();
       address = addressToken.address ?? addressToken.text;
-      if (addressToken.kind === 'ip-port') reader.error(addressToken, path, "a daemon's address must not specify a port (the segment's port applies)");
+      port = daemonPort(reader, addressToken, path);
     }
   } else {
     const reserved = start.kind === 'word' ? ' (a reserved word cannot name a daemon)' : '';
@@ -93,10 +95,21 @@ function parseDaemon(reader: TokenReader, path: string): SpreadDaemon | undefine
     line: start.line,
     name,
     ...(address === undefined ? {} : { address }),
+    ...(port === undefined ? {} : { port }),
     needsDns: address === undefined,
     ...(virtualId === undefined ? {} : { virtualId }),
     ...(interfaces === undefined ? {} : { interfaces }),
   };
+}
+
+/** The port of an `ip:port` daemon address; the lexer has already refused one above 65535. */
+function daemonPort(reader: TokenReader, token: Token, path: string): number | undefined {
+  if (token.kind !== 'ip-port' || token.port === undefined || token.port > 65535) return undefined;
+  if (token.port < 1 || token.port > SEGMENT_PORT_MAX) {
+    reader.error(token, path, `a daemon's port must be 1..${SEGMENT_PORT_MAX} (it also uses port + 1, for the token), got ${token.port}`);
+    return undefined;
+  }
+  return token.port;
 }
 
 function checkDaemonName(reader: TokenReader, token: Token, path: string, name: string): string {

@@ -1,9 +1,11 @@
 /**
  * A parsed spread.conf as a `DaemonConfig`, the way `spread -c spread.conf -n NAME` would run:
- * the selected daemon's name, client listeners from its C (or untyped) interfaces, the log
- * settings, MaxSessionMessages, the auth methods, and its segment. The result goes through the
- * same schema as YAML, and any problem is reported at the spread.conf line it came from.
+ * the selected daemon's name, client listeners from its C (or untyped) interfaces on its port,
+ * the log settings, MaxSessionMessages, the auth methods, and its segment with the segment key
+ * file (ringlog's RinglogKeyFile). The result goes through the same schema as YAML, and any
+ * problem is reported at the spread.conf line it came from.
  */
+import { dirname, resolve } from 'node:path';
 import { formatConfigPath } from './config-path.ts';
 import type { ConfigPath } from './config-path.ts';
 import { validateConfigValue } from './config-schema.ts';
@@ -26,6 +28,11 @@ export interface SpreadConfConversionOptions {
   readonly daemonName?: string;
   /** Default: this host's interface addresses (os.networkInterfaces()). */
   readonly localAddresses?: readonly string[];
+  /**
+   * The segment key file, relative to the working directory; overrides RinglogKeyFile. For a
+   * spread.conf shared with upstream Spread, which refuses a file with ringlog's own key.
+   */
+  readonly segmentKeyFile?: string;
 }
 
 /** Which spread.conf line each converted value came from, by formatted config path. */
@@ -46,6 +53,8 @@ export function spreadConfToDaemonConfig(
     log: logSection(conf.keys, origins, warn),
     segment: segmentSection(conf, selected, origins, warn),
   };
+  const keyFile = segmentKeyFile(conf, options, origins);
+  if (keyFile !== undefined) value.segment['key_file'] = keyFile;
   const validation = validateConfigValue(value, DAEMON_CONFIG_SCHEMA);
   if (!validation.ok) {
     const problems = validation.problems.map((problem) => originProblem(conf.file, problem.path, problem.message, origins, selected));
@@ -58,7 +67,7 @@ function daemonSection(keys: SpreadConfKeys, selected: SelectedDaemon, origins: 
   const { daemon, segment } = selected;
   const section: Record<string, unknown> = {
     name: daemon.name,
-    listen: clientListeners(daemon, segment.port, warn),
+    listen: clientListeners(daemon, daemon.port ?? segment.port, warn),
   };
   origins.set('daemon', daemon.line);
   if (keys.MaxSessionMessages !== undefined) {
@@ -109,6 +118,7 @@ function segmentDaemons(segment: SpreadSegment, origins: Origins): Record<string
     origins.set(formatConfigPath(['segment', 'daemons', index]), daemon.line);
     // A daemon given by name only keeps the name as its address, resolved by DNS at start-up.
     const entry: Record<string, unknown> = { name: daemon.name, address: daemon.address ?? daemon.name };
+    if (daemon.port !== undefined) entry['port'] = daemon.port;
     if (daemon.virtualId !== undefined) entry['virtual_id'] = daemon.virtualId;
     if (daemon.interfaces !== undefined) {
       entry['interfaces'] = daemon.interfaces.map((stanza, stanzaIndex) => {
@@ -118,6 +128,15 @@ function segmentDaemons(segment: SpreadSegment, origins: Origins): Record<string
     }
     return entry;
   });
+}
+
+/** The option, else RinglogKeyFile made absolute against the spread.conf's directory. */
+function segmentKeyFile(conf: SpreadConf, options: SpreadConfConversionOptions, origins: Origins): string | undefined {
+  if (options.segmentKeyFile !== undefined) return options.segmentKeyFile === '' ? '' : resolve(options.segmentKeyFile);
+  const setting = conf.keys.RinglogKeyFile;
+  if (setting === undefined) return undefined;
+  origins.set('segment.key_file', setting.line);
+  return setting.value === '' ? '' : resolve(dirname(resolve(conf.file)), setting.value);
 }
 
 /** All nine timeouts, or undefined (the parser already refused a partial set). Same order as SPREAD_TIMEOUT_KEYS. */

@@ -60,6 +60,11 @@ export interface SpreadConfKeys {
   readonly LookupTimeout?: SpreadSetting<number>;
   readonly ExcludeSegAddrsFromHash?: SpreadSetting<boolean>;
   readonly IgnoreMulticastJoinErrors?: SpreadSetting<boolean>;
+  /**
+   * ringlog's own key, not Spread's: the segment key file (YAML `segment.key_file`), relative to
+   * the directory of the spread.conf. Upstream Spread refuses a file that has it.
+   */
+  readonly RinglogKeyFile?: SpreadSetting<string>;
 }
 export type SpreadConfKey = keyof SpreadConfKeys;
 
@@ -77,6 +82,8 @@ export interface SpreadDaemon {
   readonly name: string;
   /** IP literal as written; undefined when only a name was given. */
   readonly address?: string;
+  /** From `ip:port`: this daemon's own port; undefined = the segment's. */
+  readonly port?: number;
   /** Only a name was given: Spread would resolve it by DNS. */
   readonly needsDns: boolean;
   readonly virtualId?: number;

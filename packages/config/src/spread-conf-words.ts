@@ -56,6 +56,7 @@ export const KEY_DEFINITIONS: Readonly<Record<SpreadConfKey, KeyDefinition>> = {
   LookupTimeout: { kind: K.NUMBER, used: true },
   ExcludeSegAddrsFromHash: { kind: K.BOOLEAN, used: false },
   IgnoreMulticastJoinErrors: { kind: K.BOOLEAN, used: false },
+  RinglogKeyFile: { kind: K.STRING, used: true }, // ringlog's own key: Spread refuses it
 };
 
 export function isKeyName(text: string): text is SpreadConfKey {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultDaemonConfig, parseDaemonConfigYaml, DAEMON_SECTION_DEFAULTS, LOG_SECTION_DEFAULTS } from '../src/index.ts';
+import { defaultDaemonConfig, parseDaemonConfigYaml, DAEMON_SECTION_DEFAULTS, LOG_SECTION_DEFAULTS, RING_SECTION_DEFAULTS } from '../src/index.ts';
 import { problemsOf, summaries } from './helpers.ts';
 
 const FULL = `
@@ -31,6 +31,8 @@ segment:
     - name: box2
       address: 10.50.0.2
   timeouts_ms: { token: 1250, hurry: 500, alive: 250, join: 250, rep: 625, seg: 500, gather: 1250, form: 1250, lookup: 30000 }
+  key_file: /etc/ringlog/segment.key
+  ring: { packet_bytes: 8000, personal_window_packets: 20, global_window_packets: 160, idle_token_hold_ms: 0, mode: broadcast }
 `;
 
 describe('daemon config - YAML', () => {
@@ -58,6 +60,8 @@ describe('daemon config - YAML', () => {
       { types: ['D'], address: '10.50.0.1' },
     ]);
     expect(config.segment?.timeouts_ms?.lookup).toBe(30000);
+    expect(config.segment?.key_file).toBe('/etc/ringlog/segment.key');
+    expect(config.segment?.ring).toEqual({ packet_bytes: 8000, personal_window_packets: 20, global_window_packets: 160, idle_token_hold_ms: 0, mode: 'broadcast' });
   });
 
   it('daemon config - partial sections get defaults for the rest', () => {
@@ -154,7 +158,7 @@ describe('daemon config - segment', () => {
 
   it('daemon config - segment needs addresses and daemons; port defaults to 4803', () => {
     const config = parseDaemonConfigYaml(segment('  addresses: [10.0.0.255]\n  daemons: [{ name: a, address: 10.0.0.1 }]\n'), 's.yaml');
-    expect(config.segment).toEqual({ port: 4803, addresses: ['10.0.0.255'], daemons: [{ name: 'a', address: '10.0.0.1' }] });
+    expect(config.segment).toEqual({ port: 4803, addresses: ['10.0.0.255'], daemons: [{ name: 'a', address: '10.0.0.1' }], ring: RING_SECTION_DEFAULTS });
     expect(summaries(problemsOf(() => parseDaemonConfigYaml(segment('  port: 4803\n'), 's.yaml')))).toEqual([
       '3:segment: missing required key "addresses"',
       '3:segment: missing required key "daemons"',
@@ -180,7 +184,7 @@ describe('daemon config - segment', () => {
         '3:segment.addresses[1]: must be an IPv4 or IPv6 address (no port)',
         "5:segment.daemons[0].interfaces: the interfaces must include a D (or untyped) entry for the daemon's own address 10.0.0.1",
         '6:segment.daemons[1].name: duplicate daemon name "a" (also daemons[0])',
-        '6:segment.daemons[1].address: duplicate daemon address "10.0.0.1" (also daemons[0])',
+        '6:segment.daemons[1].address: duplicate daemon address and port 10.0.0.1:4803 (also daemons[0])',
         "7:segment.daemons[2].address: a daemon's address must not be a multicast address",
         '7:segment.daemons[2].virtual_id: duplicate virtual_id 3 (also daemons[1])',
         '8:segment.daemons[3].address: must be an IP address (no port) or a host name',
@@ -198,7 +202,7 @@ describe('daemon config - segment', () => {
 
   it('daemon config - an interface on the unspecified address covers the D rule; a host name is allowed as address', () => {
     const text = segment(
-      '  addresses: [ff02::1]\n  daemons:\n    - { name: a, address: fd00::1, interfaces: [{ types: [D, C], address: "::" }] }\n    - { name: b, address: b.example.org }\n',
+      '  addresses: [ff02::1]\n  key_file: k\n  daemons:\n    - { name: a, address: fd00::1, interfaces: [{ types: [D, C], address: "::" }] }\n    - { name: b, address: b.example.org }\n',
     );
     expect(parseDaemonConfigYaml(text, 'v6.yaml').segment?.daemons).toHaveLength(2);
   });

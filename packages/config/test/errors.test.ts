@@ -7,6 +7,7 @@ import {
   ConfigReadError,
   ConfigValidationError,
   ListenAddressError,
+  SegmentKeyError,
 } from '../src/index.ts';
 
 describe('errors - codes', () => {
@@ -25,12 +26,14 @@ describe('errors - codes', () => {
       new ConfigReadError('f', 'cannot read', { cause }),
       new ConfigDaemonNotFoundError('f', 'no daemon', { cause }),
       new ListenAddressError('x', 'bad', { cause }),
+      new SegmentKeyError('k', 'short', { cause }),
     ];
     expect(errors.map((error) => error.code)).toEqual([
       'RL_CONFIG_INVALID',
       'RL_CONFIG_READ_FAILED',
       'RL_CONFIG_DAEMON_NOT_FOUND',
       'RL_CONFIG_BAD_LISTEN_ADDRESS',
+      'RL_CONFIG_BAD_SEGMENT_KEY',
     ]);
     for (const error of errors) {
       expect(error).toBeInstanceOf(ConfigError);

@@ -182,6 +182,24 @@ describe('hostile input - YAML daemon config', () => {
     expect(problems[PROBLEMS_REPORTED_MAX]?.message).toBe(`${5_000 - PROBLEMS_REPORTED_MAX} more problems not shown`);
   });
 
+  it('hostile input - segment keys of the wrong shape are problems, not crashes', () => {
+    const segment = (...lines: string[]): string => `daemon: { name: a }\nsegment:\n${lines.map((line) => `  ${line}`).join('\n')}\n`;
+    const one = ['addresses: [10.0.0.255]', 'daemons: [{ name: a, address: 10.0.0.1 }]'];
+    for (const body of [
+      [...one, 'ring: 3'],
+      [...one, 'ring: { mode: [multicast] }'],
+      [...one, 'ring: { __proto__: { mode: multicast } }'],
+      [...one, 'ring: { packet_bytes: 1e400 }'],
+      [...one, 'key_file: { path: /k }'],
+      [...one, 'key_file: null'],
+      ['addresses: []', 'daemons: [{ name: a, address: 10.0.0.1 }]', 'ring: { mode: multicast }'],
+      ['addresses: [10.0.0.255]', 'daemons: [{ name: a, address: 10.0.0.1, port: 99999999999999999999 }]'],
+      ['addresses: [10.0.0.255]', 'key_file: k', 'daemons: [{ name: a, address: 10.0.0.1, port: [1] }, { name: b, address: 10.0.0.1, port: { p: 1 } }]'],
+    ]) {
+      expect(survives(yaml(segment(...body)), body.join('; '))).toBe('invalid');
+    }
+  });
+
   it('hostile input - several documents, tags and directives', () => {
     for (const text of ['daemon: {}\n---\nlog: {}\n', 'daemon: !!binary aGVsbG8=\n', 'daemon: !custom {}\n', '%YAML 9.9\n---\ndaemon: {}\n', 'daemon: !!js/function "x"\n']) {
       expect(survives(yaml(text), text)).toBe('invalid');
@@ -258,6 +276,29 @@ describe('hostile input - spread.conf', () => {
   it('hostile input - deeply nested braces do not exhaust the stack', () => {
     expect(survives(spread(`Spread_Segment 10.0.0.255 { a 10.0.0.1 }\nFrob = ${'{'.repeat(200_000)}${'}'.repeat(200_000)}`), 'nested unknown block')).toBe('ok');
     expect(survives(spread(`Spread_Segment 10.0.0.255 ${'{'.repeat(100_000)}`), 'nested segment')).toBe('invalid');
+  });
+
+  it('hostile input - tens of thousands of daemons on one address with clashing ports stay linear', () => {
+    const daemons = Array.from({ length: 40_000 }, (_, index) => `d${index} 127.0.0.1:${(index % 30_000) + 1}`).join('\n');
+    const started = Date.now();
+    const problems = problemsOf(() => parseSpreadConf(`Spread_Segment 127.0.0.255 {\n${daemons}\n}`, 'ports.conf'));
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(problems).toHaveLength(PROBLEMS_REPORTED_MAX + 1);
+    expect(problems[0]?.message).toMatch(/too many daemons|ports at least 2 apart/);
+  });
+
+  it('hostile input - RinglogKeyFile with odd values', () => {
+    const base = 'Spread_Segment 10.0.0.255 { a 10.0.0.1 b 10.0.0.2 }\n';
+    const cases: [string, 'ok' | 'invalid'][] = [
+      ['RinglogKeyFile', 'invalid'],
+      ['RinglogKeyFile =', 'invalid'],
+      ['RinglogKeyFile = { }', 'invalid'],
+      // The parser takes any string; the conversion (run by `spread`) refuses the bad ones.
+      ['RinglogKeyFile = ""', 'ok'],
+      [`RinglogKeyFile = "${'x'.repeat(10_000)}"`, 'ok'],
+      ['RinglogKeyFile = "a\0b"', 'ok'],
+    ];
+    for (const [line, outcome] of cases) expect(survives(spread(base + line), line)).toBe(outcome);
   });
 
   it('hostile input - thousands of problems are capped; thousands of warnings too', () => {

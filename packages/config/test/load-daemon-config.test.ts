@@ -13,7 +13,7 @@ function write(name: string, text: string): string {
   return path;
 }
 
-const SPREAD = 'Spread_Segment 127.0.0.255:4803 {\n  localhost 127.0.0.1 { D 127.0.0.1 C 127.0.0.1 }\n  other 127.0.0.2\n}\n';
+const SPREAD = 'Spread_Segment 127.0.0.255:4803 {\n  localhost 127.0.0.1 { D 127.0.0.1 C 127.0.0.1 }\n  other 127.0.0.2\n}\nRinglogKeyFile = segment.key\n';
 
 describe('load daemon config - format', () => {
   it('load daemon config - spread.conf by .conf name or by a Spread_Segment token, else YAML', () => {
@@ -41,12 +41,27 @@ describe('load daemon config - format', () => {
     const loaded = await loadDaemonConfig(write('spread-config', SPREAD), { daemonName: 'localhost' });
     expect(loaded.format).toBe('spread.conf');
     expect(loaded.config.daemon.listen).toEqual(['tcp:127.0.0.1:4803', 'unix:/tmp/4803']);
+    expect(loaded.config.segment?.key_file).toBe(join(dir, 'segment.key'));
     expect(loaded.warnings.map((warning) => warning.message)).toEqual(['segment address 127.0.0.255 is a loopback address: only daemons on this host can join']);
   });
 
   it('load daemon config - a spread.conf selected by this host\'s addresses (127.0.0.1 is always local)', async () => {
     const loaded = await loadDaemonConfig(write('local.conf', SPREAD));
     expect(loaded.config.daemon.name).toBe('localhost');
+  });
+
+  it('load daemon config - a relative segment.key_file in YAML resolves against the file\'s directory', async () => {
+    const yaml = 'daemon: { name: a }\nsegment:\n  addresses: [10.0.0.255]\n  key_file: keys/segment.key\n  daemons: [{ name: a, address: 10.0.0.1 }, { name: b, address: 10.0.0.2 }]\n';
+    const loaded = await loadDaemonConfig(write('keyed.yaml', yaml));
+    expect(loaded.config.segment?.key_file).toBe(join(dir, 'keys', 'segment.key'));
+    expect((await loadDaemonConfig(join(dir, 'keyed.yaml'), { daemonName: 'b' })).config.segment?.key_file).toBe(join(dir, 'keys', 'segment.key'));
+  });
+
+  it('load daemon config - segmentKeyFile gives a spread.conf without RinglogKeyFile its key', async () => {
+    const path = write('upstream.conf', SPREAD.replace('RinglogKeyFile = segment.key\n', ''));
+    await expect(loadDaemonConfig(path, { daemonName: 'localhost' })).rejects.toThrow(/segment\.key_file is required when the segment has more than one daemon/);
+    const loaded = await loadDaemonConfig(path, { daemonName: 'localhost', segmentKeyFile: '/etc/ringlog/segment.key' });
+    expect(loaded.config.segment?.key_file).toBe('/etc/ringlog/segment.key');
   });
 
   it('load daemon config - problems carry the file path', async () => {

@@ -61,7 +61,7 @@ describe('spread.conf - errors', () => {
     expect(() => parseSpreadConf(`${ONE}AcceleratedWindow = 30`, 'x')).not.toThrow();
   });
 
-  it('spread.conf - address rules: unspecified, multicast, families, ports on daemons', () => {
+  it('spread.conf - address rules: unspecified, multicast, families', () => {
     expect(
       errors('Spread_Segment 0.0.0.0 {\n a 0.0.0.0\n b 224.0.0.9\n c fd00::1\n d 10.0.0.4:4803\n}'),
     ).toEqual([
@@ -69,11 +69,36 @@ describe('spread.conf - errors', () => {
       "2:Spread_Segment[0].daemons[0]: a daemon's address must not be the unspecified address",
       "3:Spread_Segment[0].daemons[1]: a daemon's address can't be a multicast address",
       '4:Spread_Segment[0].daemons[2]: daemon address fd00::1 is not IPv4',
-      "5:Spread_Segment[0].daemons[3]: a daemon's address must not specify a port (the segment's port applies)",
     ]);
     expect(errors('ActiveIPVersion = IPv6\nSpread_Segment 10.0.0.255 { a fd00::1 }')).toEqual(['2:Spread_Segment[0]: segment address 10.0.0.255 is not IPv6']);
     const loopback = parseSpreadConf('Spread_Segment 127.0.0.255 { a 127.0.0.1 }', 'x');
     expect(loopback.warnings[0]?.message).toBe('segment address 127.0.0.255 is a loopback address: only daemons on this host can join');
+  });
+
+  it('spread.conf - daemon ports: address and port together are unique, also against the segment port', () => {
+    expect(errors('Spread_Segment 127.0.0.255:4901 {\n a 127.0.0.1:4911\n b 127.0.0.1:4911\n c 127.0.0.1\n d 127.0.0.1:4901\n e 127.0.0.2:4911\n}')).toEqual([
+      '3:Spread_Segment[0].daemons[1]: daemon address 127.0.0.1:4911 is not unique (also "a" on line 2)',
+      '5:Spread_Segment[0].daemons[3]: daemon address 127.0.0.1:4901 is not unique (also "c" on line 4)',
+    ]);
+    expect(errors('Spread_Segment [ff02::1]:4803 {\n a [fd00::1]:4901\n b [fd00:0::1]:4901\n}')).toEqual([
+      '3:Spread_Segment[0].daemons[1]: daemon address [fd00:0::1]:4901 is not unique (also "a" on line 2)',
+    ]);
+  });
+
+  it('spread.conf - daemon ports one apart on one address clash: the token uses port + 1', () => {
+    expect(errors('Spread_Segment 127.0.0.255 {\n a 127.0.0.1:4901\n b 127.0.0.1:4902\n}')).toEqual([
+      '3:Spread_Segment[0].daemons[1]: port 4902 on 127.0.0.1 is next to "a" (line 2)\'s port 4901: each daemon also uses port + 1 for the token, so daemons on one address need ports at least 2 apart',
+    ]);
+    expect(() => parseSpreadConf('Spread_Segment 127.0.0.255 { a 127.0.0.1:4901 b 127.0.0.1:4903 c 127.0.0.2:4902 }', 'x')).not.toThrow();
+  });
+
+  it('spread.conf - daemon ports out of range', () => {
+    expect(errors('Spread_Segment 10.0.0.255 {\n a 10.0.0.1:0\n b 10.0.0.2:65535\n c 10.0.0.3:70000\n 10.0.0.4:0\n}')).toEqual([
+      "2:Spread_Segment[0].daemons[0]: a daemon's port must be 1..65534 (it also uses port + 1, for the token), got 0",
+      "3:Spread_Segment[0].daemons[1]: a daemon's port must be 1..65534 (it also uses port + 1, for the token), got 65535",
+      '4:(syntax): port 70000 is out of range (0..65535)',
+      "5:Spread_Segment[0].daemons[3]: a daemon's port must be 1..65534 (it also uses port + 1, for the token), got 0",
+    ]);
   });
 
   it('spread.conf - values of the wrong kind', () => {

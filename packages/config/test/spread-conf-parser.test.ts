@@ -149,6 +149,30 @@ describe('spread.conf - syntax', () => {
     expect(parse('Spread_Segment 10.0.0.255:0 { a 10.0.0.1 }').segments[0]?.port).toBe(4803);
   });
 
+  it('spread.conf - a daemon address may carry the daemon\'s own port, IPv4 or IPv6; without one it has none', () => {
+    const daemons = parse('Spread_Segment 127.0.0.255:4803 { d1 127.0.0.1:4901  d2 127.0.0.1:4911 127.0.0.1:4921 d4 127.0.0.4 }').segments[0]?.daemons;
+    expect(daemons?.map((daemon) => [daemon.name, daemon.address, daemon.port ?? null])).toEqual([
+      ['d1', '127.0.0.1', 4901],
+      ['d2', '127.0.0.1', 4911],
+      ['127.0.0.1', '127.0.0.1', 4921],
+      ['d4', '127.0.0.4', null],
+    ]);
+    expect(daemons?.[3]).not.toHaveProperty('port');
+    const v6 = parse('Spread_Segment [ff02::1]:4803 { a [fd00::1]:4901 [fd00::2]:4911 }').segments[0]?.daemons;
+    expect(v6?.map((daemon) => [daemon.name, daemon.address, daemon.port])).toEqual([
+      ['a', 'fd00::1', 4901],
+      ['fd00::2', 'fd00::2', 4911],
+    ]);
+  });
+
+  it('spread.conf - RinglogKeyFile is ringlog\'s own key, read as a string', () => {
+    expect(parse(`${ONE}RinglogKeyFile = segment.key`).keys.RinglogKeyFile).toEqual({ value: 'segment.key', line: 2 });
+    expect(parse(`${ONE}RinglogKeyFile = "/etc/ringlog/my key"`).keys.RinglogKeyFile?.value).toBe('/etc/ringlog/my key');
+    expect(parse(`${ONE}RinglogKeyFile = k`).warnings).toEqual([]);
+    expect(errors(`${ONE}RinglogKeyFile = { x }`)).toEqual(['2:RinglogKeyFile: RinglogKeyFile needs a string value (bare or quoted), got "{"']);
+    expect(parse(`${ONE}ringlogkeyfile = k`).warnings[0]?.message).toBe('unknown key "ringlogkeyfile" ignored (keywords are case-sensitive: did you mean RinglogKeyFile?)');
+  });
+
   it('spread.conf - "Key=value" without spaces is one word, as in Spread', () => {
     const conf = parse(`${ONE}EventLogFile=/tmp/x`);
     expect(conf.keys.EventLogFile).toBeUndefined();
