@@ -56,6 +56,11 @@ export interface TokenPacket {
   readonly arus: readonly number[];
   /** Sequence numbers somebody is missing. */
   readonly rtr: readonly number[];
+  /**
+   * Messages waiting at the members, as each last reported it (its count replaces its previous
+   * one). Nobody holds an idle token while this is above zero.
+   */
+  readonly backlog: number;
   /** Recovery only: whether each member has re-sent all of its old ring's packets. */
   readonly recovered: readonly boolean[];
   /** Recovery only: once all have re-sent, the last recovery sequence number; -1 before. */

@@ -89,6 +89,8 @@ export class RingNode {
   /** Installed ring: every member holds every packet up to here. */
   #stable = 0;
   #lastVisitSeq = -1;
+  /** What this member last added to the token's backlog. */
+  #reportedBacklog = 0;
   #lastVisitAtMs = -1;
   readonly #assembler = new MessageAssembler();
   readonly #packer: MessagePacker;
@@ -260,7 +262,7 @@ export class RingNode {
   }
 
   #isIdle(ring: RingState, token: TokenPacket): boolean {
-    return this.#packer.length === 0 && token.rtr.length === 0 && ring.aru === token.seq && minOf(token.arus) === token.seq && token.seq === this.#lastVisitSeq;
+    return this.#packer.length === 0 && token.backlog === 0 && token.rtr.length === 0 && ring.aru === token.seq && minOf(token.arus) === token.seq && token.seq === this.#lastVisitSeq;
   }
 
   #releaseHeldToken(): void {
@@ -289,7 +291,10 @@ export class RingNode {
       recovered[ring.myIndex] = this.#resendHead >= this.#resend.length;
       if (installSeq < 0 && recovered.every(Boolean)) installSeq = seq;
     }
-    const next: TokenPacket = { kind: 'token', ringId: ring.id, hop: token.hop + 1, sender: this.#self, seq, arus, rtr, recovered, installSeq };
+    const pending = this.#phase === 'operational' ? this.#packer.length : this.#resend.length - this.#resendHead;
+    const backlog = Math.max(0, token.backlog - this.#reportedBacklog + pending);
+    this.#reportedBacklog = pending;
+    const next: TokenPacket = { kind: 'token', ringId: ring.id, hop: token.hop + 1, sender: this.#self, seq, arus, rtr, backlog, recovered, installSeq };
     const stable = minOf(arus);
     const sentSomething = seq !== token.seq || rtr.length > 0 || token.rtr.length > 0;
     this.#lastVisitSeq = seq;
@@ -498,7 +503,10 @@ export class RingNode {
     if (join.sender === this.#self || !this.#order.has(join.sender)) return;
     if (join.ringSeq > this.#ringSeq) this.#ringSeq = join.ringSeq;
     if (this.#phase === 'operational' && this.#joinDisturbs(this.#installed!, join)) this.#enterGather([join.sender]);
-    else if ((this.#phase === 'commit' || this.#phase === 'recovery') && this.#joinDisturbs(this.#forming!.ring, join)) this.#enterGather([join.sender]);
+    else if ((this.#phase === 'commit' || this.#phase === 'recovery') && this.#forming!.ring.members.includes(join.sender) && this.#joinDisturbs(this.#forming!.ring, join)) {
+      // Only a member can break a ring being formed; a daemon outside it merges once it is installed.
+      this.#enterGather([join.sender]);
+    }
     if (this.#phase !== 'gather') return;
     if (this.#gather.merge(join)) this.#sendJoin();
     this.#checkConsensus();
@@ -618,6 +626,7 @@ export class RingNode {
   #enterRecovery(): void {
     const forming = this.#forming!;
     this.#phase = 'recovery';
+    this.#reportedBacklog = 0;
     this.#formDeadline = Infinity;
     this.#tokenLossDeadline = this.#now + this.#options.timeouts.tokenLossMs;
     const installed = this.#installed;
@@ -638,6 +647,7 @@ export class RingNode {
       seq: 0,
       arus: new Array<number>(count).fill(0),
       rtr: [],
+      backlog: 0,
       recovered: new Array<boolean>(count).fill(false),
       installSeq: -1,
     };

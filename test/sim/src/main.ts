@@ -8,7 +8,8 @@
  */
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
-import { Worker } from 'node:worker_threads';
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { replayCommand, runSeed, type SeedResult } from './run-seed.ts';
 import { scenarioFromSeed } from './scenario.ts';
 import { SimSummary } from './sim-summary.ts';
@@ -24,7 +25,7 @@ network forms one ring in time.
   --seeds N     how many seeds to run (default 100)
   --from S      first seed (default 1)
   --seed S      run exactly this seed (same as --from S --seeds 1)
-  --workers W   worker threads (default: the number of cores)
+  --workers W   worker processes (default: the number of cores)
   --verbose     print each failing seed's scenario and all its violations
   --help        this text
 
@@ -60,17 +61,19 @@ function parse(): { from: number; count: number; workers: number; verbose: boole
   };
 }
 
+/** Child processes rather than worker threads: tsx's loader hooks do not reach worker threads. */
 function runInWorkers(seeds: number[], workers: number, onResult: (result: SeedResult) => void): Promise<void> {
   const shares: number[][] = Array.from({ length: Math.min(workers, seeds.length) }, () => []);
   seeds.forEach((seed, index) => shares[index % shares.length]!.push(seed));
+  const workerPath = fileURLToPath(new URL('./sim-worker.ts', import.meta.url));
   return Promise.all(
     shares.map(
       (share) =>
         new Promise<void>((resolve, reject) => {
-          const worker = new Worker(new URL('./sim-worker.ts', import.meta.url), { workerData: { seeds: share } });
-          worker.on('message', onResult);
-          worker.on('error', reject);
-          worker.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`simulator worker exited with ${code}`))));
+          const child = fork(workerPath, [share.join(',')], { execArgv: process.execArgv });
+          child.on('message', (result) => onResult(result as SeedResult));
+          child.on('error', reject);
+          child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`simulator worker exited with ${code}`))));
         }),
     ),
   ).then(() => undefined);

@@ -1,6 +1,6 @@
-/** Runs a share of the seeds in a worker thread and posts each result back. */
-import { parentPort, workerData } from 'node:worker_threads';
+/** Runs a share of the seeds (argv[2], comma-separated) in a child process and sends each result back. */
 import { runSeed } from './run-seed.ts';
 
-const { seeds } = workerData as { seeds: number[] };
-for (const seed of seeds) parentPort!.postMessage(runSeed(seed));
+const seeds = (process.argv[2] ?? '').split(',').filter(Boolean).map(Number);
+for (const seed of seeds) process.send!(runSeed(seed));
+process.disconnect();
