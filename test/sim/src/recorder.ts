@@ -10,6 +10,8 @@ export interface SentMessage {
   readonly id: string;
   /** `name#incarnation` of the sender. */
   readonly sender: string;
+  /** The sender's daemon name. */
+  readonly origin: string;
   readonly counter: number;
   readonly safe: boolean;
   readonly selfDiscard: boolean;
@@ -26,7 +28,8 @@ interface Incarnation {
   readonly key: string;
   readonly deliveries: Delivery[];
   readonly delivered: Set<string>;
-  readonly holdings: Set<string>;
+  /** Per message id, a bit per fragment held. */
+  readonly holdings: Map<string, number>;
   /** Messages the sender's own client received (self-discarded ones are not). */
   readonly clientReceived: Set<string>;
   config: string;
@@ -55,7 +58,7 @@ export class Recorder {
         key,
         deliveries: [],
         delivered: new Set(),
-        holdings: new Set(),
+        holdings: new Map(),
         clientReceived: new Set(),
         config: 'none',
         regularMembers: [],
@@ -77,7 +80,7 @@ export class Recorder {
     for (const entry of packet.entries) {
       const id = payloadId(entry.payload);
       if (id === null) this.violation(`${key} holds a fragment without an id`);
-      else holdings.add(`${id}/${entry.fragIndex}`);
+      else holdings.set(id, (holdings.get(id) ?? 0) | (1 << entry.fragIndex));
     }
   }
 
@@ -115,7 +118,7 @@ export class Recorder {
       return;
     }
     if (payload.length !== sent.bytes) this.violation(`${record.key} delivered ${id} with ${payload.length} bytes, sent ${sent.bytes}`);
-    if (!sent.sender.startsWith(`${origin}#`)) this.violation(`${record.key} delivered ${id} from ${origin}, sent by ${sent.sender}`);
+    if (sent.origin !== origin) this.violation(`${record.key} delivered ${id} from ${origin}, sent by ${sent.sender}`);
     if (record.delivered.has(id)) this.violation(`${record.key} delivered ${id} twice`);
     record.delivered.add(id);
     record.deliveries.push({ id, config: record.config });
@@ -125,13 +128,12 @@ export class Recorder {
 
   #checkSafe(record: Incarnation, sent: SentMessage): void {
     const members = record.config.startsWith('T:') ? record.transitionalMembers : record.regularMembers;
+    const all = (1 << sent.fragments) - 1;
     for (const member of members) {
-      const holdings = this.incarnation(member).holdings;
-      for (let fragment = 0; fragment < sent.fragments; fragment += 1) {
-        if (!holdings.has(`${sent.id}/${fragment}`)) {
-          this.violation(`${record.key} delivered SAFE ${sent.id} in ${record.config} before member ${member} held fragment ${fragment}`);
-          return;
-        }
+      const held = this.incarnation(member).holdings.get(sent.id) ?? 0;
+      if ((held & all) !== all) {
+        this.violation(`${record.key} delivered SAFE ${sent.id} in ${record.config} before member ${member} held all its fragments`);
+        return;
       }
     }
   }

@@ -24,21 +24,21 @@ export function runSeed(seed: number): SeedResult {
   const scenario = scenarioFromSeed(seed);
   const world = new SimWorld(scenario);
   const recorder = world.recorder;
-  let ringSince: number | null = null;
   let healToRingMs: number | null = null;
   try {
     world.runUntil(scenario.chaosMs);
-    world.runUntil(scenario.endMs, () => {
-      if (healToRingMs !== null) return;
-      if (world.oneRing() !== null) {
-        ringSince ??= world.nowMs;
-        healToRingMs = ringSince - scenario.chaosMs;
-      }
-    });
-    // An overloaded scenario may still be draining its backlog: give it time, within a bound.
-    for (let extraMs = 0; extraMs < QUIESCE_MAX_MS && world.slots.some((slot) => (slot.node?.pendingMessages ?? 0) > 0); extraMs += 1000) {
-      world.runUntil(world.nowMs + 1000);
+    const track = (): void => {
+      if (healToRingMs === null && world.oneRing() !== null) healToRingMs = world.nowMs - scenario.chaosMs;
+    };
+    // Run until one ring has formed, the workload has ended and every backlog has drained; an
+    // overloaded scenario gets up to QUIESCE_MAX_MS past its end to drain.
+    const deadline = scenario.endMs + QUIESCE_MAX_MS;
+    while (world.nowMs < deadline) {
+      world.runUntil(world.nowMs + 250, track);
+      const settled = healToRingMs !== null && world.nowMs >= scenario.workloadEndMs + 500 && world.slots.every((slot) => (slot.node?.pendingMessages ?? 0) === 0);
+      if (settled || (healToRingMs === null && world.nowMs > scenario.chaosMs + scenario.livenessBoundMs)) break;
     }
+    // A little more, so the last messages reach everyone and a broken ring would show.
     world.runUntil(world.nowMs + 1000);
   } catch (error) {
     recorder.violation(`run aborted: ${(error as Error).message}`);

@@ -66,7 +66,7 @@ export function scenarioFromSeed(seed: number): Scenario {
     delayMaxMs: pick(random, [0.2, 1, 4]),
     chaosMs,
     faults,
-    messagesPerSecond: pick(random, [50, 300, 1500]),
+    messagesPerSecond: pick(random, [30, 200, 1000]),
     workloadEndMs: chaosMs + 1000,
     livenessBoundMs,
     endMs: chaosMs + livenessBoundMs + 3000,

@@ -14,9 +14,16 @@ export function makePayload(id: string, bytes: number, blockBytes: number): Buff
   return payload;
 }
 
+/** Payloads are shared by every copy of a packet, so their ids are parsed once. */
+const ids = new WeakMap<Uint8Array, string | null>();
+
 /** The id at the start of a payload or fragment, or null if there is none. */
 export function payloadId(bytes: Uint8Array): string | null {
-  const end = bytes.indexOf(HEADER_END);
-  if (end <= 0) return null;
-  return Buffer.from(bytes.buffer, bytes.byteOffset, end).toString('latin1');
+  let id = ids.get(bytes);
+  if (id === undefined) {
+    const end = bytes.indexOf(HEADER_END);
+    id = end <= 0 ? null : Buffer.from(bytes.buffer, bytes.byteOffset, end).toString('latin1');
+    ids.set(bytes, id);
+  }
+  return id;
 }

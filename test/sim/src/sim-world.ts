@@ -171,10 +171,9 @@ export class SimWorld {
     const bytes = large ? fragments * blockBytes : Math.min(blockBytes, id.length + 1 + randomInt(this.#random, 200));
     const safe = this.#random() < 0.3;
     const selfDiscard = this.#random() < 0.2;
-    this.recorder.sent.set(id, { id, sender: key, counter: slot.counter, safe, selfDiscard, bytes, fragments });
+    this.recorder.sent.set(id, { id, sender: key, origin: slot.name, counter: slot.counter, safe, selfDiscard, bytes, fragments });
     // The sender holds its own message from the start (alone in a ring it never sends it anywhere).
-    const holdings = this.recorder.incarnation(key).holdings;
-    for (let fragment = 0; fragment < fragments; fragment += 1) holdings.add(`${id}/${fragment}`);
+    this.recorder.incarnation(key).holdings.set(id, (1 << fragments) - 1);
     slot.node.submit(makePayload(id, bytes, blockBytes), safe, this.nowMs);
     this.#flush(index);
   }

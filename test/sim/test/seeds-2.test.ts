@@ -1,0 +1,3 @@
+import { seedRange } from './run-seeds.ts';
+
+seedRange(126);
