@@ -3,3 +3,8 @@ export * from './ring-options.ts';
 export * from './ring-output.ts';
 export * from './ring-stats.ts';
 export { RingNode, type RingPhase } from './ring-node.ts';
+export { RingRunner, type RingTransport, type RingEventHandler } from './ring-runner.ts';
+export * from './errors.ts';
+export { encodeRingPacket, decodeRingPacket } from './packet-codec.ts';
+export { sealEnvelope, openEnvelope, EnvelopeType, type Envelope } from './packet-envelope.ts';
+export { UdpRingTransport, requestRingStatus, DROP_REASONS, UDP_TRANSPORT_DEFAULTS, TransportMode, type RingStatusResult, type UdpEndpoint, type UdpRingTransportCounters, type UdpRingTransportOptions } from './udp-transport.ts';

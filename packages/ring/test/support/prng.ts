@@ -2,9 +2,7 @@
  * Seeded randomness for the ring package's fuzz and model tests. Every randomized test prints
  * its seed in failure messages; rerun one with RINGLOG_TEST_SEED=<seed>.
  */
-// The workspace link packages/ring/node_modules/@ringlog/prng is missing until the next
-// `pnpm install`; import the source directly until then, then switch to '@ringlog/prng'.
-import { mulberry32, randomBytes, randomInt } from '../../../prng/src/index.ts';
+import { mulberry32, randomBytes, randomInt } from '@ringlog/prng';
 
 export interface Prng {
   readonly seed: number;
