@@ -22,6 +22,7 @@ async function main(argv: readonly string[]): Promise<void> {
     ...(typeof values.name === 'string' ? { name: values.name } : {}),
     ...(Array.isArray(values.listen) ? { listen: values.listen as string[] } : {}),
     ...(typeof values['log-level'] === 'string' ? { logLevel: values['log-level'] } : {}),
+    ...(typeof values['segment-key-file'] === 'string' ? { segmentKeyFile: values['segment-key-file'] } : {}),
     handleSignals: true,
   };
   try {

@@ -4,22 +4,27 @@
  * and log reopening. Returns a handle; deep code sets process.exitCode, only main exits.
  */
 import { type DaemonConfig, defaultDaemonConfig, loadDaemonConfig } from '@ringlog/config';
-import { type Daemon, describeAddress, raiseFileLimit, startDaemon } from '@ringlog/daemon';
+import { type Daemon, defaultVirtualId, describeAddress, raiseFileLimit, RingOrdering, startDaemon } from '@ringlog/daemon';
 import type { Logger } from 'pino';
 import { daemonOptionsFromConfig } from './daemon-options-from-config.ts';
 import { type DaemonLog, openDaemonLog } from './logger.ts';
+import { type SegmentRing, segmentNeedsRing, startSegmentRing } from './segment-ring.ts';
 
 export interface RunDaemonArgs {
   readonly config?: string;
   readonly name?: string;
   readonly listen?: readonly string[];
   readonly logLevel?: string;
+  /** The segment key file, for a spread.conf without RinglogKeyFile. */
+  readonly segmentKeyFile?: string;
   /** Install SIGTERM/SIGINT/SIGHUP handlers (the command does; tests usually do not). */
   readonly handleSignals?: boolean;
 }
 
 export interface RunningDaemon {
   readonly daemon: Daemon;
+  /** The token ring, when the segment has more than one daemon. */
+  readonly ring: SegmentRing | null;
   readonly logger: Logger;
   stop(reason: string): Promise<void>;
 }
@@ -35,7 +40,10 @@ export async function loadEffectiveConfig(args: RunDaemonArgs): Promise<{ config
     const named = args.name === undefined ? config : { ...config, daemon: { ...config.daemon, name: args.name } };
     return { config: named, warnings: [], source: 'built-in defaults' };
   }
-  const loaded = await loadDaemonConfig(args.config, args.name === undefined ? {} : { daemonName: args.name });
+  const loaded = await loadDaemonConfig(args.config, {
+    ...(args.name === undefined ? {} : { daemonName: args.name }),
+    ...(args.segmentKeyFile === undefined ? {} : { segmentKeyFile: args.segmentKeyFile }),
+  });
   return { config: loaded.config, warnings: loaded.warnings, source: `${args.config} (${loaded.format})` };
 }
 
@@ -45,12 +53,27 @@ export async function runDaemon(args: RunDaemonArgs): Promise<RunningDaemon> {
   const logger = log.logger;
   for (const warning of warnings) logger.warn({ file: warning.file, line: warning.line }, warning.message);
   reportFileLimit(logger);
-  const daemon = await startDaemon(daemonOptionsFromConfig(config, args.listen), { logger });
+  const options = daemonOptionsFromConfig(config, args.listen);
+  const ring = segmentNeedsRing(config) ? await startSegmentRing(config, (error) => logger.warn({ err: error }, 'Ring socket error')) : null;
+  let daemon: Daemon;
+  try {
+    daemon = await startDaemon(options, { logger, ...(ring === null ? {} : { ordering: ringOrdering(config, ring, logger) }) });
+  } catch (error) {
+    await ring?.close();
+    throw error;
+  }
+  ring?.setStatusSource(() => ({ sessions: daemon.sessionCount, groups: daemon.delivery.groups.size }));
   logger.info(
-    { source, daemonName: daemon.options.name, virtualId: daemon.options.virtualId, listen: daemon.addresses.map(describeAddress) },
+    {
+      source,
+      daemonName: daemon.options.name,
+      virtualId: daemon.options.virtualId,
+      listen: daemon.addresses.map(describeAddress),
+      ...(ring === null ? {} : { ring: `udp:${ring.endpoint.address}:${ring.endpoint.port}`, segment: config.segment?.daemons.map((d) => d.name) }),
+    },
     'ringlogd started',
   );
-  const running: RunningDaemon = { daemon, logger, stop: (reason) => stopDaemon(daemon, log, reason) };
+  const running: RunningDaemon = { daemon, ring, logger, stop: (reason) => stopDaemon(daemon, ring, log, reason) };
   if (args.handleSignals === true) installSignals(running, log);
   return running;
 }
@@ -70,9 +93,23 @@ function reportFileLimit(logger: Logger): void {
   logger.info({ fdLimitBefore: before?.soft, fdLimit: after.soft }, `Open-file limit allows about ${sessionsMax} sessions`);
 }
 
-async function stopDaemon(daemon: Daemon, log: DaemonLog, reason: string): Promise<void> {
+function ringOrdering(config: DaemonConfig, ring: SegmentRing, logger: Logger): RingOrdering {
+  const daemons = config.segment!.daemons;
+  const virtualIds = new Map(daemons.map((d) => [d.name, d.virtual_id ?? defaultVirtualId(d.name)]));
+  return new RingOrdering({
+    daemonName: config.daemon.name,
+    segmentDaemons: daemons.map((d) => d.name),
+    procIdOf: (name) => virtualIds.get(name) ?? defaultVirtualId(name),
+    nowMs: Date.now,
+    port: ring.runner,
+    logger,
+  });
+}
+
+async function stopDaemon(daemon: Daemon, ring: SegmentRing | null, log: DaemonLog, reason: string): Promise<void> {
   log.logger.info({ reason, sessions: daemon.sessionCount }, 'ringlogd stopping');
   await daemon.close();
+  await ring?.close();
   log.flush();
 }
 

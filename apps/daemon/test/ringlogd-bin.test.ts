@@ -50,7 +50,7 @@ describe('ringlogd command line', () => {
   });
 
   it('bin - --check -c spread.conf -n box1 prints the effective config as JSON and exits 0', async () => {
-    const check = children.ringlogd(['--check', '-c', SPREAD_CONF, '-n', 'box1']);
+    const check = children.ringlogd(['--check', '-c', SPREAD_CONF, '-n', 'box1', '--segment-key-file', path.join(FIXTURES, 'test-segment.key')]);
     expect(await check.exit()).toEqual({ code: 0, signal: null });
     const printed = JSON.parse(check.stdout) as { source: string; config: { daemon: { name: string } }; daemon: { name: string } };
     expect(printed.source).toBe(`${SPREAD_CONF} (spread.conf)`);

@@ -6,9 +6,10 @@ import { describeAddress } from '@ringlog/daemon';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RawClient } from '../../../packages/daemon/test/support/raw-client.ts';
 import { daemonOptionsFromConfig, loadEffectiveConfig, runDaemon, type RunDaemonArgs, type RunningDaemon } from '../src/index.ts';
-import { FIXTURES, makeTempDir, readSpreadConfFixture } from './support/processes.ts';
+import { FIXTURES, makeTempDir, occupyPort, readSpreadConfFixture } from './support/processes.ts';
 
 const SPREAD_CONF = path.join(FIXTURES, 'spread.conf');
+const TEST_SEGMENT_KEY = path.join(FIXTURES, 'test-segment.key');
 const BAD_YAML = path.join(FIXTURES, 'bad-config.yaml');
 
 let dir: string;
@@ -42,10 +43,20 @@ async function connect(daemon: RunningDaemon, kind: 'tcp' | 'unix', name: string
 }
 
 /** The reference spread.conf with its EventLogFile moved from /var/log into the temp dir. */
+/**
+ * The reference spread.conf, with box1 moved onto this host (its own UDP port, so the ring
+ * socket binds here) and the test key: a segment of six where only box1 runs.
+ */
 async function spreadConfInTempDir(): Promise<{ file: string; log: string }> {
   const log = path.join(dir, 'spread.log');
   const file = path.join(dir, 'spread.conf');
-  await writeFile(file, (await readSpreadConfFixture()).replace('/var/log/spread.log', log));
+  const { port, close } = await occupyPort();
+  await close();
+  const text = (await readSpreadConfFixture())
+    .replace('/var/log/spread.log', log)
+    .replace('box1 10.50.0.1 {', `box1 127.0.0.1:${port} {`)
+    .replace('D 10.50.0.1\n', 'D 127.0.0.1\n');
+  await writeFile(file, `${text}\nRinglogKeyFile = ${TEST_SEGMENT_KEY}\n`);
   return { file, log };
 }
 
@@ -87,7 +98,7 @@ describe('loadEffectiveConfig', () => {
   });
 
   it('config - the --check output: source, config and daemon options, as JSON', async () => {
-    const args = { config: SPREAD_CONF, name: 'box1', listen: ['tcp:127.0.0.1:0'] };
+    const args = { config: SPREAD_CONF, name: 'box1', listen: ['tcp:127.0.0.1:0'], segmentKeyFile: TEST_SEGMENT_KEY };
     const { config, warnings, source } = await loadEffectiveConfig(args);
     // What main prints for --check; it must survive JSON.
     const printed = JSON.parse(JSON.stringify({ source, config, daemon: daemonOptionsFromConfig(config, args.listen) })) as Record<string, unknown>;
@@ -96,12 +107,16 @@ describe('loadEffectiveConfig', () => {
       config: {
         daemon: { name: 'box1', listen: ['tcp:127.0.0.1:4803', 'unix:/tmp/4803'] },
         log: { file: '/var/log/spread.log' },
-        segment: { port: 4803, addresses: ['10.50.0.255'] },
+        segment: { port: 4803, addresses: ['10.50.0.255'], key_file: TEST_SEGMENT_KEY },
       },
       daemon: { name: 'box1', listen: [{ kind: 'tcp', host: '127.0.0.1', port: 0 }] },
     });
     expect(config.segment?.daemons.map((d) => d.name)).toEqual(['box1', 'box2', 'box3', 'box4', 'box5', 'lbox']);
     expect(warnings.map((w) => `${w.line}: ${w.message}`)).toEqual(['29: EventTimeStamp is a Spread setting that ringlog does not use; ignored']);
+  });
+
+  it('config - a spread.conf segment without a key is refused, naming the fix', async () => {
+    await expect(loadEffectiveConfig({ config: SPREAD_CONF, name: 'box1' })).rejects.toThrow(/segment.key_file is required when the segment has more than one daemon/);
   });
 });
 

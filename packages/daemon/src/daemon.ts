@@ -5,6 +5,12 @@
  * what the layer delivers, in its agreed order, is applied by Delivery, which writes frames
  * into the receivers' output queues. Queues flush once per event-loop turn, so one socket
  * write carries every frame a receiver got in that turn.
+ *
+ * A private name stays taken from the handshake until the session's disconnect has been
+ * delivered, not just submitted. With a ring the disconnect is delivered later; a quick
+ * reconnect under the same name meanwhile would have its join ignored as a repeat, then be
+ * removed by the old disconnect. Such a reconnect is refused with REJECT_NOT_UNIQUE, as
+ * Spread refuses a name still in use; the client retries.
  */
 import type net from 'node:net';
 import { encodeMessage, type Hello, isLegalGroupName, Limits, privateGroupName, ResultCode, type ClientRequest, type WireProtocolError } from '@ringlog/wire';
@@ -32,6 +38,12 @@ export interface DaemonDependencies {
 /** Descriptors the process needs besides sessions: listeners, logs, stdio, libuv internals. */
 const DESCRIPTORS_RESERVED = 64;
 
+/** A name admitted whose handshake has not finished. */
+const HANDSHAKE = 'handshake';
+/** A name whose session ended and whose disconnect the ordering layer has not delivered yet. */
+const DISCONNECTING = 'disconnecting';
+type NameHolder = Session | typeof HANDSHAKE | typeof DISCONNECTING;
+
 export class Daemon implements SessionHost, LocalSessions {
   readonly options: DaemonOptions;
   readonly telemetry: DaemonTelemetry;
@@ -40,8 +52,9 @@ export class Daemon implements SessionHost, LocalSessions {
   readonly daemonIndex: number;
   readonly queueLimits: OutputQueueLimits;
   readonly #listeners: BoundListener[] = [];
-  /** Private group → its open session, or null while a handshake holds the name. */
-  readonly #names = new Map<string, Session | null>();
+  /** Private group → its open session, or who else holds the name (see NameHolder). */
+  readonly #names = new Map<string, NameHolder>();
+  #disconnecting = 0;
   readonly #connections = new Set<Session>();
   readonly #dirty = new Set<Session>();
   readonly #nowMs: () => number;
@@ -62,6 +75,7 @@ export class Daemon implements SessionHost, LocalSessions {
     this.daemonIndex = Math.max(0, this.ordering.view.daemons.indexOf(options.name));
     this.delivery = new Delivery(this, () => this.ordering.view);
     this.ordering.onDeliver(this.delivery.apply);
+    this.ordering.onGroupState?.(this.delivery);
     this.queueLimits = {
       maxMessages: options.sessionQueueMaxMessages,
       maxBytes: options.sessionQueueMaxBytes,
@@ -93,7 +107,7 @@ export class Daemon implements SessionHost, LocalSessions {
 
   get sessionCount(): number {
     let open = 0;
-    for (const session of this.#names.values()) if (session !== null) open++;
+    for (const holder of this.#names.values()) if (holder instanceof Session) open++;
     return open;
   }
 
@@ -118,7 +132,14 @@ export class Daemon implements SessionHost, LocalSessions {
   }
 
   find(privateGroup: string): DeliveryTarget | undefined {
-    return this.#names.get(privateGroup) ?? undefined;
+    const holder = this.#names.get(privateGroup);
+    return holder instanceof Session ? holder : undefined;
+  }
+
+  disconnected(privateGroup: string): void {
+    if (this.#names.get(privateGroup) !== DISCONNECTING) return;
+    this.#names.delete(privateGroup);
+    this.#disconnecting--;
   }
 
   readonly #onConnection = (socket: net.Socket): void => {
@@ -135,19 +156,24 @@ export class Daemon implements SessionHost, LocalSessions {
   };
 
   admit(hello: Hello): Admission {
-    if (this.options.maxSessions > 0 && this.#names.size >= this.options.maxSessions) {
+    // A name still waiting for its disconnect's delivery is no longer a session.
+    if (this.options.maxSessions > 0 && this.#names.size - this.#disconnecting >= this.options.maxSessions) {
       return { rejectCode: ResultCode.REJECT_QUOTA, reason: `max_sessions ${this.options.maxSessions} reached` };
     }
     const privateGroup = hello.name.length === 0 ? this.#inventName() : privateGroupName(hello.name, this.options.name);
-    if (this.#names.has(privateGroup)) {
+    const holder = this.#names.get(privateGroup);
+    if (holder === DISCONNECTING) {
+      return { rejectCode: ResultCode.REJECT_NOT_UNIQUE, reason: `${privateGroup} is still disconnecting` };
+    }
+    if (holder !== undefined) {
       return { rejectCode: ResultCode.REJECT_NOT_UNIQUE, reason: `${privateGroup} is already connected` };
     }
-    this.#names.set(privateGroup, null);
+    this.#names.set(privateGroup, HANDSHAKE);
     return { privateGroup };
   }
 
   release(privateGroup: string): void {
-    if (this.#names.get(privateGroup) === null) this.#names.delete(privateGroup);
+    if (this.#names.get(privateGroup) === HANDSHAKE) this.#names.delete(privateGroup);
   }
 
   /** Spread's `r<0..9998>-<fd>`, kept within the 10-character private name limit. */
@@ -205,8 +231,14 @@ export class Daemon implements SessionHost, LocalSessions {
     const privateGroup = session.privateGroup;
     this.telemetry.sessionEnded(privateGroup ?? session.remote, reason);
     if (privateGroup === null || this.#names.get(privateGroup) !== session) return;
-    this.#names.delete(privateGroup);
-    if (!this.#closing) this.ordering.submit({ kind: 'disconnect', member: privateGroup });
+    if (this.#closing) {
+      this.#names.delete(privateGroup);
+      return;
+    }
+    // Set before submitting: a layer that delivers at once frees the name inside submit().
+    this.#names.set(privateGroup, DISCONNECTING);
+    this.#disconnecting++;
+    this.ordering.submit({ kind: 'disconnect', member: privateGroup });
   }
 
   onQueueOverflow(session: Session, messages: number, bytes: number): void {

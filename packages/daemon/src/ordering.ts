@@ -2,8 +2,10 @@
  * The seam between sessions and ordering. Sessions hand requests to an OrderingLayer; it
  * returns them, in one agreed order, through the deliver callback. Group state changes only
  * on delivery, so every daemon of a segment applies joins, leaves and messages in the same
- * interleaving. This file holds the single-daemon layer; the token ring slots in here.
+ * interleaving. This file holds the single-daemon layer; the token ring's is ring-ordering.ts.
  */
+import type { GroupStateEntry, GroupStateMessage } from './group-state.ts';
+import type { RingId } from '@ringlog/ring';
 
 export type OrderedRequest =
   | {
@@ -19,6 +21,33 @@ export type OrderedRequest =
   | { readonly kind: 'leave'; readonly member: string; readonly group: string }
   | { readonly kind: 'disconnect'; readonly member: string };
 
+/**
+ * The daemons this one moves on with from its old configuration. Messages delivered after
+ * it, up to the next NetworkChange, belong to the transitional configuration.
+ */
+export interface TransitionalChange {
+  readonly kind: 'transitional';
+  readonly daemons: readonly string[];
+}
+
+/**
+ * A new regular configuration, once its group state exchange ended. `states` holds what each
+ * member daemon said about its own sessions' groups, in configuration order; `complete` is
+ * false when a further network change cut the exchange short and some states never came.
+ */
+export interface NetworkChange {
+  readonly kind: 'network';
+  readonly complete: boolean;
+  /** The new configuration's daemons, in segment order. */
+  readonly daemons: readonly string[];
+  /** `sources[i]`: the configuration daemons[i] came from; null for a daemon that just started. */
+  readonly sources: readonly (RingId | null)[];
+  readonly states: readonly GroupStateMessage[];
+}
+
+/** What an ordering layer hands the daemon, in its agreed order. */
+export type Delivered = OrderedRequest | TransitionalChange | NetworkChange;
+
 export interface ConfigurationView {
   /** Daemon id of the representative that formed this configuration. */
   readonly procId: number;
@@ -28,12 +57,20 @@ export interface ConfigurationView {
   readonly daemons: readonly string[];
 }
 
-export type DeliverFn = (request: OrderedRequest) => void;
+export type DeliverFn = (delivered: Delivered) => void;
+
+/** Where a multi-daemon layer reads this daemon's own group memberships at a network change. */
+export interface GroupStateSource {
+  /** The groups with members on this daemon, as they stand now, judged against the new configuration. */
+  localGroupState(daemons: readonly string[]): readonly GroupStateEntry[];
+}
 
 export interface OrderingLayer {
   readonly view: ConfigurationView;
   /** Registers the one consumer of delivered requests. */
   onDeliver(deliver: DeliverFn): void;
+  /** Multi-daemon layers only: registers where to read local memberships for the group state exchange. */
+  onGroupState?(source: GroupStateSource): void;
   submit(request: OrderedRequest): void;
   close(): void;
 }

@@ -4,63 +4,10 @@
  * order sessions submitted. Group state changes only on delivery.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ConfigurationView, DeliverFn, OrderedRequest, OrderingLayer } from '@ringlog/daemon';
+import type { OrderedRequest } from '@ringlog/daemon';
 import { type Message, ServiceType } from '@ringlog/wire';
 import { type Connected, Harness, isMembership, membershipOf, waitFor } from './support/harness.ts';
-import { BASE_SEED, createPrng } from './support/prng.ts';
-
-const VIEW: ConfigurationView = { procId: 77, timeSecs: 1234, daemons: ['elsewhere', 'localhost'] };
-
-/** Holds every submission until the test releases it. */
-class HeldOrdering implements OrderingLayer {
-  readonly view = VIEW;
-  readonly held: OrderedRequest[] = [];
-  #deliver: DeliverFn | null = null;
-
-  onDeliver(deliver: DeliverFn): void {
-    this.#deliver = deliver;
-  }
-
-  submit(request: OrderedRequest): void {
-    this.held.push(request);
-  }
-
-  /** Delivers the held requests that `wanted` picks, in `order`. */
-  release(wanted: (request: OrderedRequest) => boolean = () => true, order: 'submitted' | 'reversed' = 'submitted'): void {
-    const chosen = this.held.filter(wanted);
-    for (const request of chosen) this.held.splice(this.held.indexOf(request), 1);
-    if (order === 'reversed') chosen.reverse();
-    for (const request of chosen) (this.#deliver as DeliverFn)(request);
-  }
-
-  close(): void {
-    this.#deliver = null;
-  }
-}
-
-/** Delivers each submission on its own timer, after a seeded random delay. */
-class DelayedOrdering implements OrderingLayer {
-  readonly view = VIEW;
-  readonly delivered: OrderedRequest[] = [];
-  readonly #prng = createPrng(BASE_SEED);
-  #deliver: DeliverFn | null = null;
-
-  onDeliver(deliver: DeliverFn): void {
-    this.#deliver = deliver;
-  }
-
-  submit(request: OrderedRequest): void {
-    setTimeout(() => {
-      if (this.#deliver === null) return;
-      this.delivered.push(request);
-      this.#deliver(request);
-    }, this.#prng.int(20));
-  }
-
-  close(): void {
-    this.#deliver = null;
-  }
-}
+import { DelayedOrdering, HeldOrdering } from './support/test-orderings.ts';
 
 let harness: Harness | undefined;
 afterEach(async () => {

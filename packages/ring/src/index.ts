@@ -8,3 +8,4 @@ export * from './errors.ts';
 export { encodeRingPacket, decodeRingPacket } from './packet-codec.ts';
 export { sealEnvelope, openEnvelope, EnvelopeType, type Envelope } from './packet-envelope.ts';
 export { UdpRingTransport, requestRingStatus, DROP_REASONS, UDP_TRANSPORT_DEFAULTS, TransportMode, type RingStatusResult, type UdpEndpoint, type UdpRingTransportCounters, type UdpRingTransportOptions } from './udp-transport.ts';
+export type { RingStatusReport } from './ring-status.ts';

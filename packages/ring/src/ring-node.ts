@@ -61,6 +61,9 @@ import { emptyRingStats, type RingStats } from './ring-stats.ts';
 
 export type RingPhase = 'gather' | 'commit' | 'recovery' | 'operational';
 
+/** Consecutive idle token visits before this daemon starts holding the token. */
+const IDLE_VISITS_BEFORE_HOLD = 3;
+
 /** Missing sequence numbers one token asks for at most. */
 const RTR_MAX = 256;
 
@@ -91,6 +94,8 @@ export class RingNode {
   #lastVisitSeq = -1;
   /** What this member last added to the token's backlog. */
   #reportedBacklog = 0;
+  /** Consecutive token visits with nothing to do. */
+  #idleVisits = 0;
   #lastVisitAtMs = -1;
   readonly #assembler = new MessageAssembler();
   readonly #packer: MessagePacker;
@@ -122,6 +127,14 @@ export class RingNode {
     this.#now = nowMs;
     this.#gather = new GatherState(this.#self, options.incarnation, [], this.#order);
     this.#enterGather([]);
+  }
+
+  get name(): DaemonName {
+    return this.#self;
+  }
+
+  get incarnation(): number {
+    return this.#options.incarnation;
   }
 
   get phase(): RingPhase {
@@ -254,7 +267,10 @@ export class RingNode {
     ring.lastHop = token.hop;
     if (this.#retransmit !== null && this.#retransmit.packet.hop < token.hop) this.#retransmit = null;
     this.#tokenLossDeadline = this.#now + this.#options.timeouts.tokenLossMs;
-    if (this.#phase === 'operational' && this.#options.idleTokenHoldMs > 0 && this.#isIdle(ring, token)) {
+    this.#idleVisits = this.#isIdle(ring, token) ? this.#idleVisits + 1 : 0;
+    // Hold only once the ring has been quiet for a few rotations: a short gap in a flood must
+    // not cost every daemon a hold (the sender's next messages would wait for all of them).
+    if (this.#phase === 'operational' && this.#options.idleTokenHoldMs > 0 && this.#idleVisits > IDLE_VISITS_BEFORE_HOLD) {
       this.#held = { ring, token, deadline: this.#now + this.#options.idleTokenHoldMs };
       return;
     }

@@ -215,7 +215,7 @@ export class UdpRingTransport {
       this.#send(EnvelopeType.RING_PACKET, body, group);
       return;
     }
-    for (const target of targets) this.#send(EnvelopeType.RING_PACKET, body, target);
+    this.#sendEach(EnvelopeType.RING_PACKET, body, targets);
   }
 
   /** Closes the socket; packets addressed to self and not yet delivered are dropped. Idempotent. */
@@ -265,16 +265,28 @@ export class UdpRingTransport {
   }
 
   #send(type: EnvelopeType, body: Uint8Array, target: UdpEndpoint): void {
+    this.#sendEach(type, body, [target]);
+  }
+
+  /**
+   * Seals once and sends the same datagram to every target: the counter only has to be unique
+   * per sender (each receiver's replay window sees it once), and the MAC is the costly part.
+   */
+  #sendEach(type: EnvelopeType, body: Uint8Array, targets: readonly UdpEndpoint[]): void {
     const socket = this.#socket;
-    if (socket === null) return;
+    if (socket === null || targets.length === 0) return;
     const { selfName: sender, incarnation, key } = this.#options;
     const datagram = sealEnvelope({ type, sender, incarnation, counter: this.#counter++, body }, key);
-    this.counters.packetsSent++;
-    this.counters.bytesSent += datagram.length;
-    socket.send(datagram, target.port, target.address, (error) => {
-      if (error) this.counters.sendErrors++;
-    });
+    for (const target of targets) {
+      this.counters.packetsSent++;
+      this.counters.bytesSent += datagram.length;
+      socket.send(datagram, target.port, target.address, this.#onSent);
+    }
   }
+
+  readonly #onSent = (error: Error | null): void => {
+    if (error) this.counters.sendErrors++;
+  };
 
   #loopback(body: Buffer): void {
     setImmediate(() => {

@@ -16,6 +16,8 @@ export interface FloodOptions {
   readonly senders: number;
   /** Read-only receiver sessions in this process. */
   readonly receivers: number;
+  /** Spread name of the daemon the receivers connect to; default: `spread` (benchmarks put them on another daemon of a ring). */
+  readonly receiverSpread?: string;
   readonly group: string;
   /** Per sender: messages sent and not yet received by the slowest local member. */
   readonly window: number;

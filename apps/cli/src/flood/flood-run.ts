@@ -131,7 +131,7 @@ class FloodRun {
     const sendersJoin = !o.writeOnly && o.senderMember;
     const opening = [
       ...Array.from({ length: senderCount }, (_, i) => connect({ endpoint: o.spread, name: sessionName(o.user, 's', i), membership: sendersJoin, connectTimeoutMs: o.connectTimeoutMs })),
-      ...Array.from({ length: receiverCount }, (_, i) => connect({ endpoint: o.spread, name: sessionName(o.user, 'r', i), membership: true, connectTimeoutMs: o.connectTimeoutMs })),
+      ...Array.from({ length: receiverCount }, (_, i) => connect({ endpoint: o.receiverSpread ?? o.spread, name: sessionName(o.user, 'r', i), membership: true, connectTimeoutMs: o.connectTimeoutMs })),
     ];
     const settled = await Promise.allSettled(opening);
     for (const outcome of settled) if (outcome.status === 'fulfilled') this.#sessions.push(outcome.value);
