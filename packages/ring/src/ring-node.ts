@@ -61,8 +61,8 @@ import { emptyRingStats, type RingStats } from './ring-stats.ts';
 
 export type RingPhase = 'gather' | 'commit' | 'recovery' | 'operational';
 
-/** Consecutive idle token visits before this daemon starts holding the token. */
-const IDLE_VISITS_BEFORE_HOLD = 3;
+/** How long the ring must have been idle before this daemon starts holding the token. */
+const QUIET_MS_BEFORE_HOLD = 50;
 
 /** Missing sequence numbers one token asks for at most. */
 const RTR_MAX = 256;
@@ -94,8 +94,8 @@ export class RingNode {
   #lastVisitSeq = -1;
   /** What this member last added to the token's backlog. */
   #reportedBacklog = 0;
-  /** Consecutive token visits with nothing to do. */
-  #idleVisits = 0;
+  /** When this daemon's current run of idle token visits began; Infinity while busy. */
+  #idleSinceMs = Infinity;
   #lastVisitAtMs = -1;
   readonly #assembler = new MessageAssembler();
   readonly #packer: MessagePacker;
@@ -267,10 +267,11 @@ export class RingNode {
     ring.lastHop = token.hop;
     if (this.#retransmit !== null && this.#retransmit.packet.hop < token.hop) this.#retransmit = null;
     this.#tokenLossDeadline = this.#now + this.#options.timeouts.tokenLossMs;
-    this.#idleVisits = this.#isIdle(ring, token) ? this.#idleVisits + 1 : 0;
-    // Hold only once the ring has been quiet for a few rotations: a short gap in a flood must
-    // not cost every daemon a hold (the sender's next messages would wait for all of them).
-    if (this.#phase === 'operational' && this.#options.idleTokenHoldMs > 0 && this.#idleVisits > IDLE_VISITS_BEFORE_HOLD) {
+    if (!this.#isIdle(ring, token)) this.#idleSinceMs = Infinity;
+    else if (this.#idleSinceMs === Infinity) this.#idleSinceMs = this.#now;
+    // Hold only once the ring has been quiet for a while: a gap of a few milliseconds in a
+    // flood (a sender waiting for its receivers) must not cost every daemon a hold.
+    if (this.#phase === 'operational' && this.#options.idleTokenHoldMs > 0 && this.#now - this.#idleSinceMs >= QUIET_MS_BEFORE_HOLD) {
       this.#held = { ring, token, deadline: this.#now + this.#options.idleTokenHoldMs };
       return;
     }

@@ -1,4 +1,4 @@
-/** `pnpm bench <flood|sessions|collector|shipper|all> [--sessions N] [--messages N] [--lines N] ...`: runs benchmarks, prints tables, writes JSON. */
+/** `pnpm bench <flood|sessions|collector|shipper|ring|all> [--sessions N] [--messages N] [--lines N] ...`: runs benchmarks, prints tables, writes JSON. */
 import { parseArgs } from 'node:util';
 import type { CollectorBenchSystem } from './collector-bench.ts';
 import type { ShipperBenchPart } from './shipper-bench.ts';
@@ -18,15 +18,17 @@ const { values, positionals } = parseArgs({
     runs: { type: 'string', default: '3' },
     'batch-bytes': { type: 'string' },
     parts: { type: 'string' },
+    window: { type: 'string', default: '500' },
     help: { type: 'boolean', short: 'h' },
   },
 });
 
-const BENCHES = ['flood', 'sessions', 'collector', 'shipper', 'all'];
+const BENCHES = ['flood', 'sessions', 'collector', 'shipper', 'ring', 'all'];
 
-const USAGE = `Usage: pnpm bench <flood|sessions|collector|shipper|all> [--sessions N] [--messages N] [--lines N]
+const USAGE = `Usage: pnpm bench <flood|sessions|collector|shipper|ring|all> [--sessions N] [--messages N] [--lines N]
          [--systems engine,ringlog,rsyslog,syslog-ng] [--vhosts 50,100000]
          [--writers N] [--spool-lines N] [--runs N] [--batch-bytes 65536,131072] [--parts writers,lines,spool]
+         [--window N]
   flood     msgs/s and MB/s through ringlogd: self-flood and 1 sender -> 1 receiver,
             100 B and 1000 B, AGREED and SAFE, against a bare Node TCP relay baseline
   sessions  concurrent idle sessions held by one ringlogd and RSS per session,
@@ -41,6 +43,10 @@ const USAGE = `Usage: pnpm bench <flood|sessions|collector|shipper|all> [--sessi
             through shipper -> ringlogd -> receiver (vs a newline-counting sink), per
             --batch-bytes; spool = daemon down for --spool-lines lines, then back: drain
             time and lines lost
+  ring      three ringlogd processes in one segment: d1 sender -> d3 receiver, AGREED,
+            100 B and 1000 B, --messages each with flood --window (vs the same flood
+            through one ringlogd); then kill -9 of d3 --runs times: time to the network
+            membership at a client of d1, and restart to one ring of three
 Results: a table on stdout and JSON in .bench-out/<name>.json`;
 
 async function main(): Promise<void> {
@@ -73,6 +79,10 @@ async function main(): Promise<void> {
       ...(values['batch-bytes'] === undefined ? {} : { batchBytes: values['batch-bytes'].split(',').map(Number) }),
       ...(values.parts === undefined ? {} : { parts: values.parts.split(',') as ShipperBenchPart[] }),
     });
+  }
+  if (which === 'ring' || which === 'all') {
+    const { ringBench } = await import('./ring-bench.ts');
+    await ringBench({ messages: Number(values.messages), runs: Number(values.runs), window: Number(values.window) });
   }
 }
 
