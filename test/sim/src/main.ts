@@ -61,16 +61,20 @@ function parse(): { from: number; count: number; workers: number; verbose: boole
   };
 }
 
-/** Child processes rather than worker threads: tsx's loader hooks do not reach worker threads. */
-function runInWorkers(seeds: number[], workers: number, onResult: (result: SeedResult) => void): Promise<void> {
-  const shares: number[][] = Array.from({ length: Math.min(workers, seeds.length) }, () => []);
-  seeds.forEach((seed, index) => shares[index % shares.length]!.push(seed));
+/**
+ * Child processes rather than worker threads: tsx's loader hooks do not reach worker threads.
+ * Worker i of n runs seeds from + i, from + i + n, …: a range, not a list, so any count fits argv.
+ */
+function runInWorkers(from: number, count: number, workers: number, onResult: (result: SeedResult) => void): Promise<void> {
+  const stride = Math.min(workers, count);
   const workerPath = fileURLToPath(new URL('./sim-worker.ts', import.meta.url));
   return Promise.all(
-    shares.map(
-      (share) =>
+    Array.from(
+      { length: stride },
+      (_, index) =>
         new Promise<void>((resolve, reject) => {
-          const child = fork(workerPath, [share.join(',')], { execArgv: process.execArgv });
+          const share = Math.ceil((count - index) / stride);
+          const child = fork(workerPath, [String(from + index), String(share), String(stride)], { execArgv: process.execArgv });
           child.on('message', (result) => onResult(result as SeedResult));
           child.on('error', reject);
           child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`simulator worker exited with ${code}`))));
@@ -101,7 +105,7 @@ async function main(): Promise<void> {
     }
   };
   if (seeds.length === 1 || options.workers === 1) for (const seed of seeds) report(runSeed(seed));
-  else await runInWorkers(seeds, options.workers, report);
+  else await runInWorkers(options.from, options.count, options.workers, report);
   summary.finish();
   console.log(summary.text());
   process.exitCode = summary.failed > 0 ? 1 : 0;
