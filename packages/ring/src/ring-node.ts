@@ -141,6 +141,12 @@ export class RingNode {
     return this.#phase;
   }
 
+  /** Who gets the token after this daemon, in the ring it is running now; null if none. */
+  get successor(): DaemonName | null {
+    const ring = this.#activeRing();
+    return ring === null || ring.members.length < 2 ? null : ring.next;
+  }
+
   get installedRing(): RingState | null {
     return this.#installed;
   }

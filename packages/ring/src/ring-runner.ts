@@ -9,7 +9,8 @@ import type { RingNode } from './ring-node.ts';
 import type { RingEvent } from './ring-output.ts';
 
 export interface RingTransport {
-  sendToMany(names: readonly DaemonName[], packet: RingPacket): void;
+  /** Sends a node's output; `first` (the token's next holder) may be served first. */
+  sendBatch(sends: readonly { readonly to: readonly DaemonName[]; readonly packet: RingPacket }[], first: DaemonName | null): void;
 }
 
 export type RingEventHandler = (event: RingEvent) => void;
@@ -81,7 +82,7 @@ export class RingRunner {
     this.#flushing = true;
     try {
       for (let output = this.node.takeOutput(); output.sends.length + output.events.length > 0; output = this.node.takeOutput()) {
-        for (const send of output.sends) this.#transport.sendToMany(send.to, send.packet);
+        if (output.sends.length > 0) this.#transport.sendBatch(output.sends, this.node.successor);
         for (const event of output.events) {
           if (this.#handler === null) this.#early.push(event);
           else this.#handler(event);
