@@ -2,6 +2,7 @@
  * Defaults of the daemon config, next to the schema that applies them. Each carries its unit.
  * `config/ringlogd.yaml` shows the same values; a test keeps the two in step.
  */
+import { RING_TIMEOUTS_DEFAULT_MS } from '@ringlog/ring';
 import type { DaemonSection, LogSection, RingSection, RingTimeoutsMs, SegmentTimeoutsMs } from './daemon-config-types.ts';
 
 export const DAEMON_SECTION_DEFAULTS: DaemonSection = {
@@ -35,14 +36,7 @@ export const RING_SECTION_DEFAULTS: RingSection = {
  * ringlog's timeouts when the config gives none: tuned for one LAN segment, so a lost daemon
  * is noticed in about a second rather than Spread's several seconds. Milliseconds.
  */
-export const RING_TIMEOUT_DEFAULTS_MS: RingTimeoutsMs = {
-  tokenLossMs: 800,
-  tokenRetransmitMs: 100,
-  joinMs: 100,
-  gatherMs: 500,
-  formMs: 800,
-  lookupMs: 1000,
-};
+export const RING_TIMEOUT_DEFAULTS_MS: RingTimeoutsMs = RING_TIMEOUTS_DEFAULT_MS;
 
 /** Spread's membership timeouts for one segment (spec §8), milliseconds. */
 export const SPREAD_TIMEOUTS_LAN_MS: SegmentTimeoutsMs = {

@@ -28,23 +28,10 @@ export const RING_MODES = ['auto', 'unicast', 'broadcast', 'multicast'] as const
 export type RingMode = (typeof RING_MODES)[number];
 
 /**
- * The timeouts of ringlog's token ring, in milliseconds. Not a config section: `ringTimeoutsFromConfig`
- * maps `segment.timeouts_ms` (Spread's names) onto these, in the ring's own naming.
+ * The timeouts of ringlog's token ring, in milliseconds, as the ring defines them. Not a config
+ * section: `ringTimeoutsFromConfig` maps `segment.timeouts_ms` (Spread's names) onto these.
  */
-export interface RingTimeoutsMs {
-  /** No token seen this long: the token is lost and a new membership is gathered (Spread's token). */
-  readonly tokenLossMs: number;
-  /** The ring leader sends the token again when it has not come back this long (Spread's hurry). */
-  readonly tokenRetransmitMs: number;
-  /** Interval of join messages while gathering (Spread's join). */
-  readonly joinMs: number;
-  /** End of gathering: form the ring with the daemons heard, or fail (Spread's gather). */
-  readonly gatherMs: number;
-  /** Longest wait for the form token, then token loss again (Spread's form). */
-  readonly formMs: number;
-  /** Interval of the leader's probe for daemons missing from the ring; bounds how long a healed partition takes to merge (Spread's lookup). */
-  readonly lookupMs: number;
-}
+export type { RingTimeoutsMs } from '@ringlog/ring';
 
 export interface DaemonSection {
   /** Used in private group names `#user#name`; 1..19 characters in 0x24..0x7e. */

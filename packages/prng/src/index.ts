@@ -1,1 +1,2 @@
 export * from './mulberry32.ts';
+export * from './test-prng.ts';

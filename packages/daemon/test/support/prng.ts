@@ -1,33 +1,15 @@
 /**
- * A seeded PRNG (mulberry32) for the hostile-input tests. Failures print the seed; rerun one
- * with RINGLOG_TEST_SEED=<seed>.
+ * Seeded randomness for the hostile-input tests (the shared helpers live in @ringlog/prng). Every randomized
+ * test prints its seed in failure messages; rerun one with RINGLOG_TEST_SEED=<seed>.
  */
-import { mulberry32, randomBytes, randomInt } from '@ringlog/prng';
+import { baseSeed, caseSeedFrom } from '@ringlog/prng';
 
-export interface Prng {
-  readonly seed: number;
-  /** Uniform integer in [0, maxExclusive). */
-  int(maxExclusive: number): number;
-  pick<T>(items: readonly T[]): T;
-  bytes(length: number): Buffer;
+export { createPrng, flipBits, type Prng, randomChunkLengths } from '@ringlog/prng';
+
+/** The base seed of this run: RINGLOG_TEST_SEED if set, else a fixed default so CI is stable. */
+export const BASE_SEED: number = baseSeed(0x5eed_da3e);
+
+/** A distinct, reproducible seed for case `index` of a randomized test. */
+export function caseSeed(index: number): number {
+  return caseSeedFrom(BASE_SEED, index);
 }
-
-export function createPrng(seed: number): Prng {
-  const next = mulberry32(seed);
-  const int = (maxExclusive: number): number => randomInt(next, maxExclusive);
-  return {
-    seed,
-    int,
-    pick: <T>(items: readonly T[]): T => items[int(items.length)] as T,
-    bytes: (length) => randomBytes(next, length),
-  };
-}
-
-/** RINGLOG_TEST_SEED if set, else a fixed default so CI is stable. */
-export const BASE_SEED: number = (() => {
-  const fromEnv = process.env.RINGLOG_TEST_SEED;
-  if (fromEnv === undefined || fromEnv === '') return 0x5eed_da3e;
-  const value = Number(fromEnv);
-  if (!Number.isInteger(value)) throw new Error(`RINGLOG_TEST_SEED must be an integer, got ${fromEnv}`);
-  return value >>> 0;
-})();

@@ -1,58 +1,15 @@
 /**
- * Seeded randomness for the ring package's fuzz and model tests. Every randomized test prints
- * its seed in failure messages; rerun one with RINGLOG_TEST_SEED=<seed>.
+ * Seeded randomness for the ring package's fuzz and model tests (the shared helpers live in @ringlog/prng). Every randomized
+ * test prints its seed in failure messages; rerun one with RINGLOG_TEST_SEED=<seed>.
  */
-import { mulberry32, randomBytes, randomInt } from '@ringlog/prng';
+import { baseSeed, caseSeedFrom } from '@ringlog/prng';
 
-export interface Prng {
-  readonly seed: number;
-  /** Uniform in [0, 1). */
-  next(): number;
-  /** Uniform integer in [0, maxExclusive). */
-  int(maxExclusive: number): number;
-  /** Uniform integer in [min, max], both inclusive. */
-  range(min: number, max: number): number;
-  bool(): boolean;
-  pick<T>(items: readonly T[]): T;
-  bytes(length: number): Buffer;
-}
-
-export function createPrng(seed: number): Prng {
-  const next = mulberry32(seed);
-  const int = (maxExclusive: number): number => randomInt(next, maxExclusive);
-  return {
-    seed,
-    next,
-    int,
-    range: (min, max) => min + int(max - min + 1),
-    bool: () => next() < 0.5,
-    pick: <T>(items: readonly T[]): T => {
-      if (items.length === 0) throw new Error('pick from an empty list');
-      return items[int(items.length)] as T;
-    },
-    bytes: (length) => randomBytes(next, length),
-  };
-}
+export { createPrng, flipBits, type Prng, randomChunkLengths } from '@ringlog/prng';
 
 /** The base seed of this run: RINGLOG_TEST_SEED if set, else a fixed default so CI is stable. */
-export const BASE_SEED: number = (() => {
-  const fromEnv = process.env.RINGLOG_TEST_SEED;
-  if (fromEnv === undefined || fromEnv === '') return 0x5eed_0a11;
-  const value = Number(fromEnv);
-  if (!Number.isInteger(value)) throw new Error(`RINGLOG_TEST_SEED must be an integer, got ${fromEnv}`);
-  return value >>> 0;
-})();
+export const BASE_SEED: number = baseSeed(0x5eed_0a11);
 
 /** A distinct, reproducible seed for case `index` of a randomized test. */
 export function caseSeed(index: number): number {
-  return (BASE_SEED + Math.imul(index, 0x9e37_79b9)) >>> 0;
-}
-
-/** Flips `count` random bits of `buffer` in place. */
-export function flipBits(prng: Prng, buffer: Buffer, count: number): void {
-  if (buffer.length === 0) return;
-  for (let i = 0; i < count; i++) {
-    const at = prng.int(buffer.length);
-    buffer[at] = (buffer[at] as number) ^ (1 << prng.int(8));
-  }
+  return caseSeedFrom(BASE_SEED, index);
 }
