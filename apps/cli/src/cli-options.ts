@@ -18,6 +18,8 @@ export interface OptionSpec {
   readonly negatable?: boolean;
   /** Smallest accepted integer. */
   readonly min?: number;
+  /** The command needs it: leaving it out is a usage error, and help shows no default. */
+  readonly required?: boolean;
 }
 
 export interface CommandSpec {
@@ -25,6 +27,8 @@ export interface CommandSpec {
   readonly summary: string;
   readonly description: string;
   readonly options: readonly OptionSpec[];
+  /** Printed as is after the options in help (exit statuses and the like). */
+  readonly notes?: string;
 }
 
 export const HELP_OPTION: OptionSpec = { name: 'help', short: 'h', kind: 'boolean', default: false, description: 'Show help for the command and exit.' };

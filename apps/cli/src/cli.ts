@@ -8,6 +8,9 @@ import { PROGRAM } from './cli-options.ts';
 import { CliError, ExitStatus } from './errors.ts';
 import { runFlood } from './flood/run-flood.ts';
 import { commandHelp, programHelp } from './help.ts';
+import { monitorOptionsFromValues } from './monitor/monitor-options.ts';
+import { withMonitorSignals } from './monitor/monitor-signals.ts';
+import { runMonitor } from './monitor/run-monitor.ts';
 import { parseCommandLine, type OptionValues } from './parse-command-line.ts';
 import { pipeOptionsFromValues } from './pipe/pipe-options.ts';
 import { withStopSignals } from './pipe/pipe-signals.ts';
@@ -20,6 +23,9 @@ function runCommand(name: string, values: OptionValues, io: CliIo): Promise<numb
   }
   if (name === 'pipe') {
     return withStopSignals((stopSignal) => runPipe({ ...pipeOptionsFromValues(values), stopSignal }, io));
+  }
+  if (name === 'monitor') {
+    return withMonitorSignals((stopSignal) => runMonitor({ ...monitorOptionsFromValues(values), stopSignal }, io));
   }
   return runFlood(
     {

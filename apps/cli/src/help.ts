@@ -11,6 +11,7 @@ function flags(option: OptionSpec): string {
 
 function defaultText(option: OptionSpec): string {
   if (option.name === 'help') return '';
+  if (option.required === true) return ' (required)';
   if (option.kind === 'boolean') return ` (default: ${option.default ? 'on' : 'off'})`;
   if (option.kind === 'choice') return ` One of ${(option.choices ?? []).join(', ')} (default: ${String(option.default)})`;
   return ` (default: ${JSON.stringify(option.default)})`;
@@ -36,7 +37,8 @@ export function commandHelp(spec: CommandSpec): string {
   const column = Math.max(...rows.map(([left]) => left.length)) + 2;
   const indent = ' '.repeat(column + 2);
   const body = rows.map(([left, right]) => `  ${left.padEnd(column)}${wrap(right, 100 - column, indent)}`).join('\n');
-  return `Usage: ${PROGRAM.name} ${spec.name} [options]\n\n${spec.summary}.\n${wrap(spec.description, 100, '')}\n\nOptions:\n${body}\n`;
+  const notes = spec.notes === undefined ? '' : `\n${spec.notes}\n`;
+  return `Usage: ${PROGRAM.name} ${spec.name} [options]\n\n${spec.summary}.\n${wrap(spec.description, 100, '')}\n\nOptions:\n${body}\n${notes}`;
 }
 
 export function programHelp(): string {

@@ -6,10 +6,11 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { COMMANDS, type CommandSpec, type OptionSpec } from './cli-options.ts';
 import { CliError, CliErrorCode } from './errors.ts';
+import { MONITOR_COMMAND } from './monitor/monitor-options.ts';
 import { PIPE_COMMAND } from './pipe/pipe-options.ts';
 
-/** The option table's commands plus `pipe`, whose entry lives with its code in pipe/. */
-export const CLI_COMMANDS: readonly CommandSpec[] = [...COMMANDS, PIPE_COMMAND];
+/** The option table's commands plus `pipe` and `monitor`, whose entries live with their code. */
+export const CLI_COMMANDS: readonly CommandSpec[] = [...COMMANDS, PIPE_COMMAND, MONITOR_COMMAND];
 
 export type OptionValues = Readonly<Record<string, string | number | boolean>>;
 
@@ -61,6 +62,7 @@ function parseCommand(spec: CommandSpec, args: readonly string[]): ParsedCommand
   const values: Record<string, string | number | boolean> = {};
   for (const option of spec.options) {
     const given = raw[option.name];
+    if (given === undefined && option.required === true) throw usage(`${option.short === undefined ? '' : `-${option.short}/`}--${option.name} is required`);
     values[option.name] = given === undefined ? option.default : convert(option, given);
     if (option.negatable === true && raw[`no-${option.name}`] === true) values[option.name] = false;
   }

@@ -35,6 +35,19 @@ describe('parseCommandLine', () => {
     expect(usageError(['user', 'extra'])).toMatch(/Unexpected argument/);
   });
 
+  it('parse - monitor defaults, typed values, and -c required', () => {
+    expect(parseCommandLine(['monitor', '-c', 'ringlogd.yaml'])).toMatchObject({
+      kind: 'run',
+      command: { name: 'monitor' },
+      values: { config: 'ringlogd.yaml', 'key-file': '', 'interval-ms': 1000, 'timeout-ms': 500, once: false, json: false },
+    });
+    const parsed = parseCommandLine(['monitor', '--config', 'spread.conf', '--key-file', 'k', '--interval-ms', '250', '--timeout-ms', '100', '--once', '--json']);
+    expect(parsed).toMatchObject({ values: { config: 'spread.conf', 'key-file': 'k', 'interval-ms': 250, 'timeout-ms': 100, once: true, json: true } });
+    expect(usageError(['monitor'])).toBe('-c/--config is required');
+    expect(usageError(['monitor', '-c', 'f', '--interval-ms', '10'])).toMatch(/--interval-ms must be at least 100/);
+    expect(parseCommandLine(['monitor', '--help'])).toMatchObject({ kind: 'help', command: { name: 'monitor' } });
+  });
+
   it('parse - help and version', () => {
     expect(parseCommandLine([])).toEqual({ kind: 'help', command: null });
     expect(parseCommandLine(['--help'])).toEqual({ kind: 'help', command: null });
