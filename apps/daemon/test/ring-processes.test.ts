@@ -5,7 +5,7 @@
  */
 import { connect, type SpreadEvent, type SpreadSession } from '@ringlog/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTempDir, waitUntil } from './support/processes.ts';
+import { ChildFixture, makeTempDir, RINGLOG_BIN, waitUntil } from './support/processes.ts';
 import { RingCluster } from './support/ring-cluster.ts';
 
 interface Client {
@@ -79,6 +79,18 @@ describe('a segment of three ringlogd processes', () => {
       expect(mine).toEqual([...mine].sort((a, b) => a - b));
     }
   }, 120_000);
+
+  it('ringlog monitor --once shows the three daemons agreeing on one ring, and no packet failed authentication', async () => {
+    const monitor = new ChildFixture(RINGLOG_BIN, ['monitor', '-c', cluster.configPath, '--once']);
+    expect(await monitor.exit(), monitor.describe()).toEqual({ code: 0, signal: null });
+    expect(monitor.stdout).toMatch(/all 3 daemons agree/);
+    for (const name of cluster.names) expect(monitor.stdout).toContain(name);
+    const reports = await cluster.status();
+    for (const report of reports) {
+      expect(report?.sessions).toBeGreaterThanOrEqual(1);
+      expect(report?.transport.dropped['auth']).toBe(0);
+    }
+  }, 60_000);
 
   it('kill -9 of one daemon: clients on the others get TRANSITION_MESS, then REG_MEMB_MESS|CAUSED_BY_NETWORK without its members', async () => {
     const before = clients.map((c) => memberships(c).length);
