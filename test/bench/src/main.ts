@@ -18,7 +18,7 @@ const { values, positionals } = parseArgs({
     runs: { type: 'string', default: '3' },
     'batch-bytes': { type: 'string' },
     parts: { type: 'string' },
-    window: { type: 'string', default: '500' },
+    window: { type: 'string', default: '500,2000' },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -28,7 +28,7 @@ const BENCHES = ['flood', 'sessions', 'collector', 'shipper', 'ring', 'all'];
 const USAGE = `Usage: pnpm bench <flood|sessions|collector|shipper|ring|all> [--sessions N] [--messages N] [--lines N]
          [--systems engine,ringlog,rsyslog,syslog-ng] [--vhosts 50,100000]
          [--writers N] [--spool-lines N] [--runs N] [--batch-bytes 65536,131072] [--parts writers,lines,spool]
-         [--window N]
+         [--window 500,2000]
   flood     msgs/s and MB/s through ringlogd: self-flood and 1 sender -> 1 receiver,
             100 B and 1000 B, AGREED and SAFE, against a bare Node TCP relay baseline
   sessions  concurrent idle sessions held by one ringlogd and RSS per session,
@@ -44,8 +44,8 @@ const USAGE = `Usage: pnpm bench <flood|sessions|collector|shipper|ring|all> [--
             --batch-bytes; spool = daemon down for --spool-lines lines, then back: drain
             time and lines lost
   ring      three ringlogd processes in one segment: d1 sender -> d3 receiver, AGREED,
-            100 B and 1000 B, --messages each with flood --window (vs the same flood
-            through one ringlogd); then kill -9 of d3 --runs times: time to the network
+            100 B and 1000 B, --messages each, per flood --window, median of --runs (vs the
+            same flood through one ringlogd); then kill -9 of d3 --runs times: time to the network
             membership at a client of d1, and restart to one ring of three
 Results: a table on stdout and JSON in .bench-out/<name>.json`;
 
@@ -82,7 +82,7 @@ async function main(): Promise<void> {
   }
   if (which === 'ring' || which === 'all') {
     const { ringBench } = await import('./ring-bench.ts');
-    await ringBench({ messages: Number(values.messages), runs: Number(values.runs), window: Number(values.window) });
+    await ringBench({ messages: Number(values.messages), runs: Number(values.runs), windows: values.window.split(',').map(Number) });
   }
 }
 

@@ -20,24 +20,39 @@ const SIZES = [100, 1000] as const;
 
 export interface RingBenchOptions {
   readonly messages: number;
+  /** Flood runs per row (the median is reported), and kill -9 runs. */
   readonly runs: number;
-  readonly window: number;
+  /** Flood windows to measure, each a row. */
+  readonly windows: readonly number[];
 }
 
-async function flood(spread: string, receiverSpread: string, bytes: number, options: RingBenchOptions, user: string): Promise<{ msgsPerSec: number; mbPerSec: number }> {
-  const result = await floodRun(
-    resolveFloodOptions({ spread, receiverSpread, user, messages: options.messages, bytes, service: 'AGREED', window: options.window, receivers: 1, senderMember: false }),
-  );
+interface FloodRate {
+  readonly msgsPerSec: number;
+  readonly mbPerSec: number;
+}
+
+async function floodOnce(spread: string, receiverSpread: string, bytes: number, window: number, messages: number, user: string): Promise<FloodRate> {
+  const result = await floodRun(resolveFloodOptions({ spread, receiverSpread, user, messages, bytes, service: 'AGREED', window, receivers: 1, senderMember: false }));
   if (result.outOfOrder > 0) throw new Error(`flood saw ${result.outOfOrder} messages out of order`);
   return { msgsPerSec: result.messagesPerSecond, mbPerSec: result.megabytesPerSecond };
 }
 
-async function baseline(options: RingBenchOptions): Promise<Map<number, number>> {
+/** The median run of `runs` floods (by msgs/s). */
+async function flood(spread: string, receiverSpread: string, bytes: number, window: number, options: RingBenchOptions, user: string): Promise<FloodRate & { all: number[] }> {
+  const rates: FloodRate[] = [];
+  for (let run = 0; run < options.runs; run += 1) rates.push(await floodOnce(spread, receiverSpread, bytes, window, options.messages, `${user}${run}`));
+  rates.sort((a, b) => a.msgsPerSec - b.msgsPerSec);
+  return { ...rates[Math.floor(rates.length / 2)]!, all: rates.map((rate) => Math.round(rate.msgsPerSec)) };
+}
+
+async function baseline(options: RingBenchOptions): Promise<Map<string, number>> {
   const port = await freePort();
   const daemon = await startDaemonProcess(port, path.join(tmpdir(), `ringlog-ring-bench-${process.pid}.sock`));
-  const rates = new Map<number, number>();
+  const rates = new Map<string, number>();
   try {
-    for (const bytes of SIZES) rates.set(bytes, (await flood(`${port}@127.0.0.1`, `${port}@127.0.0.1`, bytes, options, `s${bytes}`)).msgsPerSec);
+    for (const window of options.windows) {
+      for (const bytes of SIZES) rates.set(`${window}/${bytes}`, (await flood(`${port}@127.0.0.1`, `${port}@127.0.0.1`, bytes, window, options, `s${bytes}w`)).msgsPerSec);
+    }
   } finally {
     await daemon.stop();
   }
@@ -92,20 +107,23 @@ export async function ringBench(options: RingBenchOptions): Promise<void> {
   try {
     await cluster.startAll();
     await cluster.waitForRing();
-    for (const bytes of SIZES) {
-      const ring = await flood(cluster.spreadName(0), cluster.spreadName(2), bytes, options, `r${bytes}`);
-      const base = single.get(bytes) ?? NaN;
-      rows.push({
-        scenario: 'd1 sender -> d3 receiver, 3-daemon ring',
-        service: 'AGREED',
-        bytes,
-        messages: options.messages,
-        window: options.window,
-        msgs_per_sec: Math.round(ring.msgsPerSec),
-        mb_per_sec: round(ring.mbPerSec),
-        single_daemon_msgs_per_sec: Math.round(base),
-        ratio_to_single_daemon: round(ring.msgsPerSec / base, 2),
-      });
+    for (const window of options.windows) {
+      for (const bytes of SIZES) {
+        const ring = await flood(cluster.spreadName(0), cluster.spreadName(2), bytes, window, options, `r${bytes}w`);
+        const base = single.get(`${window}/${bytes}`) ?? NaN;
+        rows.push({
+          scenario: 'd1 sender -> d3 receiver, 3-daemon ring',
+          service: 'AGREED',
+          bytes,
+          window,
+          messages: options.messages,
+          msgs_per_sec_median: Math.round(ring.msgsPerSec),
+          mb_per_sec: round(ring.mbPerSec),
+          runs_msgs_per_sec: ring.all.join(' '),
+          single_daemon_msgs_per_sec: Math.round(base),
+          ratio_to_single_daemon: round(ring.msgsPerSec / base, 2),
+        });
+      }
     }
     crash = await crashRuns(cluster, options.runs);
   } finally {
