@@ -31,7 +31,10 @@ export class SimSummary {
       this.failed += 1;
       this.#failedSeeds.push(result.seed);
     }
-    if (Date.now() - this.#lastDrawAt > 200 || this.#done === this.#total) this.#draw();
+    if (!this.#stream.isTTY) {
+      // Not a terminal: a line per tenth, never skipped by the redraw throttle.
+      if (this.#done % Math.max(1, Math.floor(this.#total / 10)) === 0 || this.#done === this.#total) this.#stream.write(`${this.#bar()}\n`);
+    } else if (Date.now() - this.#lastDrawAt > 200 || this.#done === this.#total) this.#draw();
   }
 
   clearLine(): void {
@@ -44,11 +47,13 @@ export class SimSummary {
 
   #draw(): void {
     this.#lastDrawAt = Date.now();
+    this.#stream.write(`\r\u001b[2K${this.#bar()}`);
+  }
+
+  #bar(): string {
     const width = 30;
     const filled = Math.round((this.#done / this.#total) * width);
-    const bar = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${this.#done}/${this.#total} seeds, ${this.failed} failed, ${this.#elapsedSeconds().toFixed(0)} s`;
-    if (this.#stream.isTTY) this.#stream.write(`\r\u001b[2K${bar}`);
-    else if (this.#done % Math.max(1, Math.floor(this.#total / 10)) === 0 || this.#done === this.#total) this.#stream.write(`${bar}\n`);
+    return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${this.#done}/${this.#total} seeds, ${this.failed} failed, ${this.#elapsedSeconds().toFixed(0)} s`;
   }
 
   #elapsedSeconds(): number {
