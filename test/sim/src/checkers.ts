@@ -4,7 +4,7 @@
  * - agreed order: within a configuration, every member's deliveries are a prefix of one sequence;
  * - virtual synchrony: members that move together from a configuration to the next delivered
  *   the same set in it (its regular and transitional parts);
- * - FIFO: each receiver gets a sender's messages in the order they were sent;
+ * - FIFO: each receiver gets a sender's messages in the order they were sent, whatever their service;
  * - self delivery: a daemon that did not crash delivers its own messages, and its client gets
  *   them unless it asked for SELF_DISCARD;
  * - completion: at the end, all live daemons delivered the same messages in the final ring.

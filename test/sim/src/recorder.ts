@@ -13,6 +13,8 @@ export interface SentMessage {
   /** The sender's daemon name. */
   readonly origin: string;
   readonly counter: number;
+  /** Spread's service; SAFE is the only one the ring delivers differently. */
+  readonly service: 'UNRELIABLE' | 'RELIABLE' | 'FIFO' | 'CAUSAL' | 'AGREED' | 'SAFE';
   readonly safe: boolean;
   readonly selfDiscard: boolean;
   readonly bytes: number;

@@ -27,6 +27,8 @@ interface Slot {
   counter: number;
 }
 
+const OTHER_SERVICES = ['UNRELIABLE', 'RELIABLE', 'FIFO', 'CAUSAL', 'AGREED'] as const;
+
 /** More events than this in one run means something spins. */
 const EVENT_BUDGET = 4_000_000;
 
@@ -170,8 +172,11 @@ export class SimWorld {
     const fragments = large ? 2 + randomInt(this.#random, 3) : 1;
     const bytes = large ? fragments * blockBytes : Math.min(blockBytes, id.length + 1 + randomInt(this.#random, 200));
     const safe = this.#random() < 0.3;
+    // The other five services share one delivery path in the ring (the total order); the label
+    // rotates through them without drawing from the PRNG, so seeds keep their schedules.
+    const service = safe ? 'SAFE' : OTHER_SERVICES[slot.counter % OTHER_SERVICES.length]!;
     const selfDiscard = this.#random() < 0.2;
-    this.recorder.sent.set(id, { id, sender: key, origin: slot.name, counter: slot.counter, safe, selfDiscard, bytes, fragments });
+    this.recorder.sent.set(id, { id, sender: key, origin: slot.name, counter: slot.counter, service, safe, selfDiscard, bytes, fragments });
     // The sender holds its own message from the start (alone in a ring it never sends it anywhere).
     this.recorder.incarnation(key).holdings.set(id, (1 << fragments) - 1);
     slot.node.submit(makePayload(id, bytes, blockBytes), safe, this.nowMs);

@@ -23,7 +23,7 @@ function recorderWith(ids: { id: string; safe?: boolean; selfDiscard?: boolean }
   const recorder = new Recorder();
   for (const { id, safe = false, selfDiscard = false } of ids) {
     const [sender, counter] = id.split('.');
-    recorder.sent.set(id, { id, sender: sender!, origin: sender!.split('#')[0]!, counter: Number(counter), safe, selfDiscard, bytes: 40, fragments: 1 });
+    recorder.sent.set(id, { id, sender: sender!, origin: sender!.split('#')[0]!, counter: Number(counter), service: safe ? 'SAFE' : 'AGREED', safe, selfDiscard, bytes: 40, fragments: 1 });
   }
   return recorder;
 }
