@@ -268,6 +268,10 @@ export class RingNode {
   #onToken(token: TokenPacket): void {
     const ring = this.#activeRing();
     if (ring === null || !sameRing(token.ringId, ring.id)) return;
+    if (!tokenFits(token, ring.members.length)) {
+      this.stats.malformedPackets += 1;
+      return;
+    }
     if (token.sender !== this.#self) this.#ack(token.sender, token);
     if (token.hop <= ring.lastHop) return;
     ring.lastHop = token.hop;
@@ -610,6 +614,11 @@ export class RingNode {
   }
 
   #onCommit(commit: CommitPacket): void {
+    const count = commit.members.length;
+    if (commit.incarnations.length !== count || commit.infos.length !== count || commit.members.some((name) => !this.#order.has(name))) {
+      this.stats.malformedPackets += 1;
+      return;
+    }
     const index = commit.members.indexOf(this.#self);
     if (index < 0 || commit.incarnations[index] !== this.#options.incarnation) return;
     if (commit.sender !== this.#self) this.#ack(commit.sender, commit);
@@ -681,6 +690,14 @@ export class RingNode {
   #send(to: readonly DaemonName[], packet: RingPacket): void {
     if (to.length > 0) this.#sends.push({ to, packet });
   }
+}
+
+/**
+ * A token from an authenticated peer can still be wrong (a bug, another version): one whose
+ * per-member arrays do not match the ring would make SAFE delivery unsound, so it is dropped.
+ */
+function tokenFits(token: TokenPacket, members: number): boolean {
+  return token.arus.length === members && token.recovered.length === members;
 }
 
 function minOf(values: readonly number[]): number {

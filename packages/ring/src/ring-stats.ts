@@ -9,6 +9,8 @@ export interface RingStats {
   tokenLosses: number;
   gathers: number;
   installs: number;
+  /** Well-authenticated packets that did not fit the ring (wrong member counts): dropped. */
+  malformedPackets: number;
 }
 
 export function emptyRingStats(): RingStats {
@@ -21,5 +23,6 @@ export function emptyRingStats(): RingStats {
     tokenLosses: 0,
     gathers: 0,
     installs: 0,
+    malformedPackets: 0,
   };
 }

@@ -129,3 +129,27 @@ describe('RingNode', () => {
     expect(ring.messages('solo')).toEqual(['hello']);
   });
 });
+
+describe('RingNode against a well-authenticated but wrong peer', () => {
+  it('drops a token whose per-member arrays do not fit the ring, and counts it', () => {
+    const ring = new MiniRing(THREE);
+    ring.run(2000);
+    const d2 = ring.nodes.get('d2')!;
+    const installed = d2.installedRing!;
+    const before = d2.stats.tokenVisits;
+    d2.receive({ kind: 'token', ringId: installed.id, hop: 1e9, sender: 'd1', seq: 1e6, arus: [1e6], rtr: [], backlog: 0, recovered: [true], installSeq: -1 }, ring.nowMs);
+    expect(d2.stats.malformedPackets).toBe(1);
+    expect(d2.stats.tokenVisits).toBe(before);
+    ring.run(500);
+    expect(d2.phase).toBe('operational');
+  });
+
+  it('drops a commit token whose lists disagree in length', () => {
+    const ring = new MiniRing(THREE);
+    ring.run(2000);
+    const d3 = ring.nodes.get('d3')!;
+    d3.receive({ kind: 'commit', ringId: { rep: 'd1', repIncarnation: 1, seq: 99 }, hop: 1, sender: 'd1', members: THREE, incarnations: [1, 1], infos: [null, null, null], rotation: 1 }, ring.nowMs);
+    expect(d3.stats.malformedPackets).toBe(1);
+    expect(d3.phase).toBe('operational');
+  });
+});

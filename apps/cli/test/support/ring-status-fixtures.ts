@@ -26,6 +26,7 @@ export function fakeReport(daemon: string, parts: FakeReportParts = {}): RingSta
       tokenLosses: 0,
       gathers: 1,
       installs: 1,
+      malformedPackets: 0,
     },
     sessions: parts.sessions ?? 12,
     groups: 3,
