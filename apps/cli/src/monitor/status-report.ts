@@ -11,7 +11,7 @@ export type ParsedStatusReply =
   | { readonly ok: false; readonly error: string };
 
 const PHASES: readonly RingPhase[] = ['gather', 'commit', 'recovery', 'operational'];
-const STAT_NAMES = ['tokenVisits', 'tokenRotationMs', 'tokensRetransmitted', 'packetsSent', 'packetsRetransmitted', 'tokenLosses', 'gathers', 'installs'] as const;
+const STAT_NAMES = ['tokenVisits', 'tokenRotationMs', 'tokensRetransmitted', 'packetsSent', 'packetsRetransmitted', 'tokenLosses', 'gathers', 'installs', 'malformedPackets'] as const;
 /** Longest name or ring id accepted; daemon names are at most 19 bytes. */
 const TEXT_LENGTH_MAX = 128;
 /** More ring members than a segment may have daemons (128) is not a ring. */
