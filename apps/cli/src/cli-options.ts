@@ -4,13 +4,18 @@
  */
 import { SPREAD_SERVICES } from '@ringlog/client';
 
+/** A parsed option value; repeatable string options give every occurrence, in order. */
+export type OptionValue = string | number | boolean | readonly string[];
+
 export interface OptionSpec {
   /** Long name, kebab-case: --name. */
   readonly name: string;
   readonly short?: string;
-  readonly kind: 'string' | 'integer' | 'boolean' | 'choice';
+  /** 'regex': a string that must compile as a JavaScript regular expression. */
+  readonly kind: 'string' | 'integer' | 'boolean' | 'choice' | 'regex';
   readonly choices?: readonly string[];
-  readonly default: string | number | boolean;
+  /** A string array for `repeatable` options: what the value is when the option is not given. */
+  readonly default: OptionValue;
   /** Placeholder in help, e.g. NAME. */
   readonly valueName?: string;
   readonly description: string;
@@ -20,6 +25,8 @@ export interface OptionSpec {
   readonly min?: number;
   /** The command needs it: leaving it out is a usage error, and help shows no default. */
   readonly required?: boolean;
+  /** A string option that may be given several times (-g a -g b); its value is the list. */
+  readonly repeatable?: boolean;
 }
 
 export interface CommandSpec {
@@ -33,7 +40,7 @@ export interface CommandSpec {
 
 export const HELP_OPTION: OptionSpec = { name: 'help', short: 'h', kind: 'boolean', default: false, description: 'Show help for the command and exit.' };
 
-const SPREAD_OPTION: OptionSpec = {
+export const SPREAD_OPTION: OptionSpec = {
   name: 'spread',
   short: 's',
   kind: 'string',

@@ -15,6 +15,8 @@ import { parseCommandLine, type OptionValues } from './parse-command-line.ts';
 import { pipeOptionsFromValues } from './pipe/pipe-options.ts';
 import { withStopSignals } from './pipe/pipe-signals.ts';
 import { runPipe } from './pipe/run-pipe.ts';
+import { runTail } from './tail/run-tail.ts';
+import { tailOptionsFromValues } from './tail/tail-options.ts';
 import { runUser } from './user/run-user.ts';
 
 function runCommand(name: string, values: OptionValues, io: CliIo): Promise<number> {
@@ -26,6 +28,10 @@ function runCommand(name: string, values: OptionValues, io: CliIo): Promise<numb
   }
   if (name === 'monitor') {
     return withMonitorSignals((stopSignal) => runMonitor({ ...monitorOptionsFromValues(values), stopSignal }, io));
+  }
+  if (name === 'tail') {
+    // A live view, like monitor: SIGINT, SIGTERM and SIGHUP end it at once.
+    return withMonitorSignals((stopSignal) => runTail({ ...tailOptionsFromValues(values), stopSignal }, io));
   }
   return runFlood(
     {

@@ -12,6 +12,7 @@ function flags(option: OptionSpec): string {
 function defaultText(option: OptionSpec): string {
   if (option.name === 'help') return '';
   if (option.required === true) return ' (required)';
+  if (Array.isArray(option.default)) return option.default.length === 0 ? ' (repeatable)' : ` (repeatable; default: ${option.default.join(' ')})`;
   if (option.kind === 'boolean') return ` (default: ${option.default ? 'on' : 'off'})`;
   if (option.kind === 'choice') return ` One of ${(option.choices ?? []).join(', ')} (default: ${String(option.default)})`;
   return ` (default: ${JSON.stringify(option.default)})`;

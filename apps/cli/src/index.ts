@@ -7,3 +7,5 @@ export { DEFAULT_FLOOD_OPTIONS, resolveFloodOptions, type FloodOptions } from '.
 export { runMonitor, type RunMonitorOptions } from './monitor/run-monitor.ts';
 export type { MonitorOptions } from './monitor/monitor-options.ts';
 export * from './errors.ts';
+export { runTail } from './tail/run-tail.ts';
+export { TAIL_COMMAND, TAIL_DEFAULT_GROUP, tailOptionsFromValues, type TailOptions } from './tail/tail-options.ts';

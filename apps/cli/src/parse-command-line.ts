@@ -4,15 +4,16 @@
  * and --no-<name> twins switch negatable booleans off.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { COMMANDS, type CommandSpec, type OptionSpec } from './cli-options.ts';
+import { COMMANDS, type CommandSpec, type OptionSpec, type OptionValue } from './cli-options.ts';
 import { CliError, CliErrorCode } from './errors.ts';
 import { MONITOR_COMMAND } from './monitor/monitor-options.ts';
 import { PIPE_COMMAND } from './pipe/pipe-options.ts';
+import { TAIL_COMMAND } from './tail/tail-options.ts';
 
-/** The option table's commands plus `pipe` and `monitor`, whose entries live with their code. */
-export const CLI_COMMANDS: readonly CommandSpec[] = [...COMMANDS, PIPE_COMMAND, MONITOR_COMMAND];
+/** The option table's commands plus `pipe`, `monitor` and `tail`, whose entries live with their code. */
+export const CLI_COMMANDS: readonly CommandSpec[] = [...COMMANDS, PIPE_COMMAND, MONITOR_COMMAND, TAIL_COMMAND];
 
-export type OptionValues = Readonly<Record<string, string | number | boolean>>;
+export type OptionValues = Readonly<Record<string, OptionValue>>;
 
 export type ParsedCommandLine =
   | { readonly kind: 'help'; readonly command: CommandSpec | null }
@@ -27,7 +28,9 @@ function parseConfig(spec: CommandSpec): NonNullable<ParseArgsConfig['options']>
   const options: NonNullable<ParseArgsConfig['options']> = {};
   for (const option of spec.options) {
     const type = option.kind === 'boolean' ? 'boolean' : 'string';
-    options[option.name] = option.short === undefined ? { type } : { type, short: option.short };
+    const multiple = option.repeatable === true;
+    if (multiple && option.kind !== 'string') throw new Error(`Bug: --${option.name} is repeatable but not a string option`);
+    options[option.name] = option.short === undefined ? { type, multiple } : { type, multiple, short: option.short };
     if (option.negatable === true) options[`no-${option.name}`] = { type: 'boolean' };
   }
   return options;
@@ -40,6 +43,14 @@ function convert(option: OptionSpec, raw: string | boolean): string | number | b
     if (!Number.isSafeInteger(value)) throw usage(`--${option.name} expects an integer, got ${JSON.stringify(raw)}`);
     if (option.min !== undefined && value < option.min) throw usage(`--${option.name} must be at least ${option.min}, got ${value}`);
     return value;
+  }
+  if (option.kind === 'regex') {
+    try {
+      new RegExp(raw);
+    } catch (error) {
+      throw usage(`--${option.name} ${JSON.stringify(raw)} is not a valid regular expression: ${(error as Error).message}`);
+    }
+    return raw;
   }
   if (option.kind === 'choice') {
     const value = raw.toUpperCase();
@@ -57,13 +68,14 @@ function parseCommand(spec: CommandSpec, args: readonly string[]): ParsedCommand
     throw usage((error as Error).message);
   }
   if (parsed.positionals.length > 0) throw usage(`Unexpected argument ${JSON.stringify(parsed.positionals[0])}`);
-  const raw = parsed.values as Record<string, string | boolean | undefined>;
+  const raw = parsed.values as Record<string, string | boolean | string[] | undefined>;
   if (raw.help === true) return { kind: 'help', command: spec };
-  const values: Record<string, string | number | boolean> = {};
+  const values: Record<string, OptionValue> = {};
   for (const option of spec.options) {
     const given = raw[option.name];
     if (given === undefined && option.required === true) throw usage(`${option.short === undefined ? '' : `-${option.short}/`}--${option.name} is required`);
-    values[option.name] = given === undefined ? option.default : convert(option, given);
+    if (given === undefined) values[option.name] = option.default;
+    else values[option.name] = Array.isArray(given) ? given.map((one) => convert(option, one) as string) : convert(option, given);
     if (option.negatable === true && raw[`no-${option.name}`] === true) values[option.name] = false;
   }
   return { kind: 'run', command: spec, values };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { COMMANDS, CliError, commandHelp, parseCommandLine, programHelp } from '../src/internal.ts';
+import { COMMANDS, CliError, TAIL_COMMAND, commandHelp, parseCommandLine, programHelp } from '../src/internal.ts';
 
 function usageError(argv: string[]): string {
   try {
@@ -46,6 +46,28 @@ describe('parseCommandLine', () => {
     expect(usageError(['monitor'])).toBe('-c/--config is required');
     expect(usageError(['monitor', '-c', 'f', '--interval-ms', '10'])).toMatch(/--interval-ms must be at least 100/);
     expect(parseCommandLine(['monitor', '--help'])).toMatchObject({ kind: 'help', command: { name: 'monitor' } });
+  });
+
+  it('parse - tail defaults, repeatable -g and --vhost, --grep checked as a regular expression', () => {
+    expect(parseCommandLine(['tail'])).toMatchObject({
+      kind: 'run',
+      command: { name: 'tail' },
+      values: { spread: '4803', group: ['www'], vhost: [], grep: '', count: 0, user: '', 'connect-timeout-ms': 5000, 'reconnect-initial-ms': 100, 'reconnect-max-ms': 2000 },
+    });
+    const parsed = parseCommandLine(['tail', '-s', '4903@127.0.0.1', '-g', 'www', '-g', 'www-errors', '--vhost', 'a.example.com', '--vhost', 'B.example.com', '--grep', '" 5\\d\\d ', '-n', '3']);
+    expect(parsed).toMatchObject({ values: { spread: '4903@127.0.0.1', group: ['www', 'www-errors'], vhost: ['a.example.com', 'B.example.com'], grep: '" 5\\d\\d ', count: 3 } });
+    expect(usageError(['tail', '--grep', '('])).toMatch(/^--grep "\(" is not a valid regular expression: .*Unterminated group/);
+    expect(usageError(['tail', '--count=-1'])).toMatch(/--count must be at least 0/);
+    expect(usageError(['tail', 'www'])).toMatch(/Unexpected argument "www"/);
+  });
+
+  it('help - tail shows repeatable options and its exit statuses', () => {
+    const text = commandHelp(TAIL_COMMAND);
+    expect(text).toContain('-g, --group GROUP');
+    expect(text).toMatch(/repeat for several\. \(repeatable; default: www\)/);
+    expect(text).toContain('--grep REGEX');
+    expect(text).toContain('Exit status:');
+    expect(programHelp()).toMatch(/\n {2}tail {4}Live tail of the log lines sent to groups\n/);
   });
 
   it('parse - help and version', () => {

@@ -1,16 +1,22 @@
 /**
  * The collector's admin HTTP (`/healthz`, `/metrics`, `/status`): the shared admin server with
- * the collector's notion of health.
+ * the collector's notion of health, plus the live tail (`/tail`, server-sent events) and the
+ * status and live-tail page (`/`).
  */
 import { buildAdminHttp, type AdminHttp, type Health } from '@ringlog/daemon-app';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { CollectorStatus } from './collector-status.ts';
+import { livePageRoutes } from './live-page.ts';
+import type { TailHub } from './tail-hub.ts';
+import { tailRoutes } from './tail-routes.ts';
 
 export interface AdminDependencies {
   readonly logger: Logger;
   readonly metrics: Registry;
   readonly status: () => CollectorStatus;
+  /** Where `/tail` subscribes; the engine feeds it. */
+  readonly tail: TailHub;
 }
 
 /**
@@ -27,5 +33,8 @@ export function healthOf(status: CollectorStatus): Health & { body: { connected:
 export type AdminServer = AdminHttp;
 
 export function buildAdmin(dependencies: AdminDependencies): AdminServer {
-  return buildAdminHttp({ ...dependencies, health: () => healthOf(dependencies.status()) });
+  const app = buildAdminHttp({ ...dependencies, health: () => healthOf(dependencies.status()) });
+  app.register(tailRoutes, { hub: dependencies.tail });
+  app.register(livePageRoutes);
+  return app;
 }

@@ -6,6 +6,8 @@ import type { CollectorEngine, CollectorTelemetry } from '@ringlog/collector';
 import { VHOST_BUCKETS } from '@ringlog/collector';
 import { readCounter, readGauge, readLabelledCounter, readLabelledGauge } from '@ringlog/daemon-app';
 import { Registry, collectDefaultMetrics } from 'prom-client';
+import type { TailCounters } from './tail-client.ts';
+import type { TailHub } from './tail-hub.ts';
 
 const PREFIX = 'ringlog_collector_';
 
@@ -15,9 +17,10 @@ const gauge = (registry: Registry, name: string, help: string, read: () => numbe
 export interface MetricsSources {
   readonly engine: CollectorEngine;
   readonly telemetry: CollectorTelemetry;
+  readonly tail: TailHub;
 }
 
-export function createCollectorMetrics({ engine, telemetry }: MetricsSources): Registry {
+export function createCollectorMetrics({ engine, telemetry, tail }: MetricsSources): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: PREFIX });
   const counters = telemetry.counters;
@@ -32,7 +35,15 @@ export function createCollectorMetrics({ engine, telemetry }: MetricsSources): R
   gauge(registry, 'pending_bytes', 'Bytes received and not yet written.', () => engine.pendingBytes);
   registerFileMetrics(registry, engine);
   registerLogMetrics(registry, engine);
+  registerTailMetrics(registry, tail.counters);
   return registry;
+}
+
+function registerTailMetrics(registry: Registry, counters: TailCounters): void {
+  gauge(registry, 'tail_clients', 'Live-tail clients (GET /tail) streaming now.', () => counters.clients);
+  totalCounter(registry, 'tail_lines_sent_total', 'Lines sent to live-tail clients (one per client that got it).', () => counters.linesSent);
+  totalCounter(registry, 'tail_lines_dropped_total', 'Lines dropped for live-tail clients that read too slowly.', () => counters.linesDropped);
+  totalCounter(registry, 'tail_clients_rejected_total', 'Live-tail requests refused (client cap reached, or stopping).', () => counters.clientsRejected);
 }
 
 function registerFileMetrics(registry: Registry, engine: CollectorEngine): void {

@@ -13,6 +13,7 @@ import { buildAdmin, type AdminServer } from './admin-server.ts';
 import { createCollectorMetrics } from './collector-metrics.ts';
 import { collectorStatus } from './collector-status.ts';
 import { loadEffectiveCollectorConfig, type RunCollectorArgs } from './effective-config.ts';
+import { TailHub } from './tail-hub.ts';
 
 export const COLLECTOR_VERSION = '0.1.0';
 
@@ -26,6 +27,8 @@ export interface RunningCollector {
   /** "http://127.0.0.1:9180" or null when the admin HTTP is off. */
   readonly adminUrl: string | null;
   readonly admin: AdminServer | null;
+  /** The live tail's hub (`/tail`); idle while nobody listens. */
+  readonly tail: TailHub;
   reopen(): Promise<void>;
   stop(reason: string): Promise<void>;
 }
@@ -50,7 +53,9 @@ export async function runCollector(args: RunCollectorArgs): Promise<RunningColle
   );
   const startedAtMs = Date.now();
   const status = () => collectorStatus({ engine, telemetry, endpoint: source.endpoint, embedded: embedded !== null, startedAtMs, version: COLLECTOR_VERSION });
-  const { admin, adminUrl } = await listenAdminHttp(config.admin.listen, logger, () => buildAdmin({ logger, metrics: createCollectorMetrics({ engine, telemetry }), status }));
+  // The engine feeds the live tail only while someone listens.
+  const tail: TailHub = new TailHub({ onActiveChange: (active) => engine.tapMessages(active ? tail.publish : null) });
+  const { admin, adminUrl } = await listenAdminHttp(config.admin.listen, logger, () => buildAdmin({ logger, metrics: createCollectorMetrics({ engine, telemetry, tail }), status, tail }));
   logger.info({ config: configSource, daemon: source.endpoint, embedded: embedded !== null, groups: engine.groups, logs: config.logs.map((l) => l.name), admin: adminUrl }, 'ringlog-collector started');
   const running: RunningCollector = {
     config,
@@ -61,6 +66,7 @@ export async function runCollector(args: RunCollectorArgs): Promise<RunningColle
     embeddedDaemon: embedded?.daemon ?? null,
     adminUrl,
     admin,
+    tail,
     reopen: () => reopenAll(engine, log),
     stop: (reason) => stopCollector({ engine, source, admin, embedded: embedded?.daemon ?? null, log }, reason),
   };

@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildAdmin, healthOf } from '../src/admin-server.ts';
 import { createCollectorMetrics } from '../src/collector-metrics.ts';
 import { collectorStatus } from '../src/collector-status.ts';
+import { TailHub } from '../src/tail-hub.ts';
 
 let dir: string;
 let engine: CollectorEngine;
@@ -26,9 +27,9 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function admin() {
+function admin(tail = new TailHub()) {
   const status = () => collectorStatus({ engine, telemetry, endpoint: 'unix:/tmp/4803', embedded: false, startedAtMs: Date.now(), version: 'test' });
-  return buildAdmin({ logger: pino({ level: 'silent' }), metrics: createCollectorMetrics({ engine, telemetry }), status });
+  return buildAdmin({ logger: pino({ level: 'silent' }), metrics: createCollectorMetrics({ engine, telemetry, tail }), status, tail });
 }
 
 describe('admin - endpoints', () => {

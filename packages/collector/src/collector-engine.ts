@@ -8,7 +8,8 @@
  * during it is picked up by the next. While more than `pressureHighBytes` wait to be written
  * the engine asks its source to pause reading (the daemon then holds the messages), and to
  * resume below `pressureLowBytes`. SIGHUP → `reopen()`; SIGTERM → `close()`, which writes
- * everything delivered before it and fsyncs.
+ * everything delivered before it and fsyncs. While a live tail listens, a tap (`tapMessages`)
+ * sees each body before it is routed.
  */
 import type { CollectorConfig, DeepReadonly } from '@ringlog/config';
 import { FileCache, type FileCacheStats, type FileEvent, type OpenLogFile } from '@ringlog/vhost-files';
@@ -31,6 +32,9 @@ export interface CollectorEngineOptions {
   readonly pressureHighBytes?: number;
   readonly pressureLowBytes?: number;
 }
+
+/** Sees each delivered message body before it is routed (the live tail); must not throw. */
+export type MessageTap = (groups: readonly string[], data: Buffer) => void;
 
 /** How far past max_pending_bytes healthy files may fall behind before reading pauses. */
 const PRESSURE_HEADROOM_BYTES = 64 * 1024 * 1024;
@@ -58,6 +62,7 @@ export class CollectorEngine {
   #paused = false;
   #closed = false;
   #pressureListener: (paused: boolean) => void = () => undefined;
+  #messageTap: MessageTap | null = null;
 
   constructor(options: CollectorEngineOptions) {
     this.#config = options.config;
@@ -110,10 +115,19 @@ export class CollectorEngine {
     this.#pressureListener = listener;
   }
 
+  /**
+   * Sets the one tap that sees every delivered message, or removes it (null). The live tail sets
+   * it only while someone listens, so without listeners delivering costs one null check more.
+   */
+  tapMessages(tap: MessageTap | null): void {
+    this.#messageTap = tap;
+  }
+
   /** Queues the lines of one message, sent to `groups`; a log reading several of them gets it once. */
   deliver(groups: readonly string[], data: Buffer): void {
     if (this.#closed) throw new Error('deliver() after close()');
     this.#telemetry.messageDelivered(data.length);
+    if (this.#messageTap !== null) this.#messageTap(groups, data);
     const date = new Date(this.#now());
     let routed = false;
     for (let index = 0; index < groups.length; index++) {

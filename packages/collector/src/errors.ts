@@ -1,12 +1,14 @@
 /**
- * Errors of the collector's per-line options (line filters and timestamp rewriting). Both are
- * operating errors found when the config is compiled, before any line flows: the operator gave a
- * pattern that cannot be used, and the caller reports it and keeps its old config or exits.
+ * Errors of the collector's per-line options (line filters, timestamp rewriting, live-tail
+ * filters). All are operating errors found when a pattern is compiled, before any line flows: the
+ * operator gave a pattern that cannot be used, and the caller reports it and keeps its old
+ * config, exits, or answers 400.
  */
 
 export const CollectorErrorCode = {
   BAD_MATCH: 'RL_COLLECTOR_BAD_MATCH',
   BAD_TIMESTAMP_SPEC: 'RL_COLLECTOR_BAD_TIMESTAMP_SPEC',
+  BAD_TAIL_FILTER: 'RL_COLLECTOR_BAD_TAIL_FILTER',
 } as const;
 export type CollectorErrorCode = (typeof CollectorErrorCode)[keyof typeof CollectorErrorCode];
 
@@ -15,6 +17,7 @@ export const CollectorErrorDescription: Readonly<Record<CollectorErrorCode, stri
   RL_COLLECTOR_BAD_MATCH: 'A line filter is not a valid JavaScript regular expression; `.index` says which one of the list.',
   RL_COLLECTOR_BAD_TIMESTAMP_SPEC:
     'A timestamp rewrite pattern would write a newline, a control byte or a bracket into the line, which would break the line or its "[...]" field.',
+  RL_COLLECTOR_BAD_TAIL_FILTER: 'The grep pattern of a live tail (`ringlog tail --grep`, `/tail?grep=`) is not a valid JavaScript regular expression.',
 };
 
 /** Base class: every error thrown by the collector package is a `CollectorError`. */
@@ -45,5 +48,15 @@ export class TimestampSpecError extends CollectorError {
   constructor(spec: string, reason: string) {
     super(CollectorErrorCode.BAD_TIMESTAMP_SPEC, `timestamp rewrite ${JSON.stringify(spec)}: ${reason}`);
     this.spec = spec;
+  }
+}
+
+/** A live tail's grep pattern does not compile; `cause` is the SyntaxError. */
+export class TailFilterError extends CollectorError {
+  readonly source: string;
+  constructor(source: string, cause: unknown) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(CollectorErrorCode.BAD_TAIL_FILTER, `grep pattern ${JSON.stringify(source)} is not a valid regular expression: ${reason}`, { cause });
+    this.source = source;
   }
 }

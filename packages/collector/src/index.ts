@@ -1,4 +1,4 @@
-export { CollectorEngine, type CollectorEngineOptions } from './collector-engine.ts';
+export { CollectorEngine, type CollectorEngineOptions, type MessageTap } from './collector-engine.ts';
 export { CollectorSource, type CollectorSourceOptions } from './collector-source.ts';
 export { CollectorTelemetry, type CollectorCounters } from './collector-telemetry.ts';
 export { LogRouter } from './log-router.ts';
@@ -6,4 +6,7 @@ export { VHOST_BUCKETS, vhostBucket, type CatchAllReason, type LogCounters } fro
 export { parseMode } from './build-routers.ts';
 export * from './errors.ts';
 export { compileLineMatcher, LINE_MATCH_BYTES_MAX, type LineMatcher } from './line-matcher.ts';
+export { compileTailFilter, type TailFilter, type TailFilterSpec } from './tail-filter.ts';
+export { lineVhost } from './line-vhost.ts';
+export { printableLines, replaceControls } from './printable-lines.ts';
 export { createTimestampRewriter, CLF_PATTERN, TIMESTAMP_SEARCH_BYTES_MAX, type TimestampRewriter } from './timestamp-rewriter.ts';

@@ -436,3 +436,18 @@ describe('collector engine - pipes, backpressure and close', () => {
     expect(await fileLines(file)).toEqual(expected);
   });
 });
+
+describe('collector engine - message tap', () => {
+  it('tap - sees every delivered body before routing, until removed; routing is unchanged', async () => {
+    const { engine } = start(splitConfig(root));
+    const seen: string[] = [];
+    engine.tapMessages((groups, data) => seen.push(`${groups.join(',')}:${data.toString('latin1')}`));
+    engine.deliver(['www'], body(['a.example.com one']));
+    engine.deliver(['other', 'www'], body(['a.example.com two']));
+    engine.tapMessages(null);
+    engine.deliver(['www'], body(['a.example.com three']));
+    await engine.flush();
+    expect(seen).toEqual(['www:a.example.com one\n', 'other,www:a.example.com two\n']);
+    expect(await fileLines(vhostFile('a.example.com'))).toEqual(['one', 'two', 'three']);
+  });
+});

@@ -1,5 +1,5 @@
 /** The `ringlog monitor` command: its option table entry and the options runMonitor takes. */
-import { HELP_OPTION, type CommandSpec } from '../cli-options.ts';
+import { HELP_OPTION, type CommandSpec, type OptionValue } from '../cli-options.ts';
 import { ExitStatus } from '../errors.ts';
 
 export const MONITOR_COMMAND: CommandSpec = {
@@ -40,7 +40,7 @@ export interface MonitorOptions {
 }
 
 /** Maps parsed command-line values onto MonitorOptions. */
-export function monitorOptionsFromValues(values: Readonly<Record<string, string | number | boolean>>): MonitorOptions {
+export function monitorOptionsFromValues(values: Readonly<Record<string, OptionValue>>): MonitorOptions {
   const keyFile = values['key-file'] as string;
   return {
     configPath: values.config as string,

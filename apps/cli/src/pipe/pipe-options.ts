@@ -1,5 +1,5 @@
 /** The `ringlog pipe` command: its option table entry and the options runPipe takes. */
-import { HELP_OPTION, type CommandSpec } from '../cli-options.ts';
+import { HELP_OPTION, type CommandSpec, type OptionValue } from '../cli-options.ts';
 
 const MIB = 1024 * 1024;
 
@@ -41,7 +41,7 @@ export interface PipeOptions {
 }
 
 /** Maps parsed command-line values onto PipeOptions. */
-export function pipeOptionsFromValues(values: Readonly<Record<string, string | number | boolean>>): PipeOptions {
+export function pipeOptionsFromValues(values: Readonly<Record<string, OptionValue>>): PipeOptions {
   const group = values.group as string;
   return {
     socketPath: values.socket as string,
