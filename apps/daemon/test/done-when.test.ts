@@ -1,4 +1,6 @@
 // Acceptance: ringlogd as a child process, driven by the real `ringlog user` and `ringlog flood` bins.
+// (`npm start` ran this lone daemon before it ran the whole stack; `pnpm ringlogd` still does. The
+// stack's own acceptance is apps/stack/test/stack-process.test.ts.)
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChildFixture, ChildTracker, makeTempDir, tcpPortOf } from './support/processes.ts';
