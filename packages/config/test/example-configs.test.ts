@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import {
   defaultDaemonConfig,
   loadDaemonConfig,
+  parseCollectorConfigYaml,
   parseDaemonConfigYaml,
+  parseShipperConfigYaml,
   parseSpreadConf,
   RING_SECTION_DEFAULTS,
   RING_TIMEOUT_DEFAULTS_MS,
@@ -68,5 +70,25 @@ describe('example configs - config/', () => {
       expect(segment?.ring.mode).toBe('auto');
       expect(loaded.warnings.map((warning) => warning.message)).toEqual(['segment address 127.0.0.255 is a loopback address: only daemons on this host can join']);
     }
+  });
+});
+
+// config/stack/ holds templates with placeholders; apps/stack's tests fill them in and run them.
+describe('example configs - deploy/config/ stays valid', () => {
+  const readFrom = (directory: string, name: string): string => readFileSync(new URL(`../../../${directory}/${name}`, import.meta.url), 'utf8');
+
+  it('deploy/config: the five-daemon segment, as spread.conf and as YAML, names the same daemons and a key', () => {
+    const conf = spreadConfToDaemonConfig(parseSpreadConf(readFrom('deploy/config', 'spread.conf'), 'spread.conf'), { daemonName: 'box1' });
+    const yaml = parseDaemonConfigYaml(readFrom('deploy/config', 'ringlogd.yaml'), 'ringlogd.yaml');
+    const names = ['box1', 'box2', 'box3', 'lbox', 'lbox2'];
+    expect(conf.config.segment?.daemons.map((daemon) => daemon.name)).toEqual(names);
+    expect(yaml.segment?.daemons.map((daemon) => daemon.name)).toEqual(names);
+    expect(conf.config.segment?.key_file).toBe('/etc/ringlog/segment.key');
+    expect(yaml.segment?.key_file).toBe('/etc/ringlog/segment.key');
+  });
+
+  it('deploy/config: the shipper and collector examples parse', () => {
+    expect(() => parseShipperConfigYaml(readFrom('deploy/config', 'shipper.yaml'), 'deploy/config/shipper.yaml')).not.toThrow();
+    expect(() => parseCollectorConfigYaml(readFrom('deploy/config', 'collector.yaml'), 'deploy/config/collector.yaml')).not.toThrow();
   });
 });
