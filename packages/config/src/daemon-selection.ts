@@ -20,7 +20,11 @@ export function hostAddresses(): string[] {
   return Object.values(networkInterfaces()).flatMap((entries) => (entries ?? []).map((entry) => entry.address));
 }
 
-export function selectDaemon(conf: SpreadConf, daemonName: string | undefined, localAddresses: readonly string[]): SelectedDaemon {
+/**
+ * `localAddresses` is asked for only when no name is given: listing interfaces needs netlink,
+ * which a sandboxed ringlogd started with -n may not have.
+ */
+export function selectDaemon(conf: SpreadConf, daemonName: string | undefined, localAddresses: readonly string[] | (() => readonly string[])): SelectedDaemon {
   const all = conf.segments.flatMap((segment, segmentIndex) =>
     segment.daemons.map((daemon, daemonIndex) => ({ segment, segmentIndex, daemon, daemonIndex })),
   );
@@ -33,7 +37,8 @@ export function selectDaemon(conf: SpreadConf, daemonName: string | undefined, l
     }
     return found;
   }
-  const local = new Set(localAddresses.filter((address) => ipFamily(address) !== undefined).map(canonicalIp));
+  const addresses = typeof localAddresses === 'function' ? localAddresses() : localAddresses;
+  const local = new Set(addresses.filter((address) => ipFamily(address) !== undefined).map(canonicalIp));
   const matches = all.filter((entry) => entry.daemon.address !== undefined && local.has(canonicalIp(entry.daemon.address)));
   const [only] = matches;
   if (only !== undefined && matches.length === 1) return only;

@@ -42,7 +42,7 @@ export function spreadConfToDaemonConfig(
   conf: SpreadConf,
   options: SpreadConfConversionOptions = {},
 ): { config: DaemonConfig; warnings: ConfigWarning[] } {
-  const selected = selectDaemon(conf, options.daemonName, options.localAddresses ?? hostAddresses());
+  const selected = selectDaemon(conf, options.daemonName, options.localAddresses ?? hostAddresses);
   const warnings: ConfigWarning[] = [...conf.warnings];
   const warn = (line: number, message: string): void => {
     warnings.push({ file: conf.file, line, message });
