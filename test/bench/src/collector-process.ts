@@ -16,6 +16,8 @@ export interface CollectorProcess {
 export interface CollectorStatusDocument {
   readonly daemon: { readonly connected: boolean };
   readonly messageBytes: number;
+  /** Times the collector lost its daemon session and reconnected. */
+  readonly reconnects: number;
   readonly files: { readonly writtenBytes: number; readonly openFilesMax: number; readonly evictions: number };
   readonly logs: readonly { readonly lines: number; readonly vhosts: number }[];
 }

@@ -13,6 +13,23 @@ export function rssKiB(pid: number): number {
   return match === null ? 0 : Number(match[1]);
 }
 
+/** Peak resident set size of a process in KiB (VmHWM, the kernel's high-water mark since it started), from /proc. */
+export function peakRssKiB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const match = /VmHWM:\s+(\d+)\s+kB/.exec(status);
+  return match === null ? 0 : Number(match[1]);
+}
+
+const CLOCK_TICKS_PER_SEC = 100;
+
+/** User + system CPU seconds a process (all its threads) has used, from /proc/<pid>/stat. */
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces) start at state; utime and stime are fields 14 and 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SEC;
+}
+
 /** With RINGLOG_BENCH_CPU_PROF=<dir>, every forked process writes a V8 CPU profile there. */
 function profileArgs(): string[] {
   const dir = process.env['RINGLOG_BENCH_CPU_PROF'];

@@ -7,6 +7,8 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { forkTs, freePort, REPO_ROOT, stopChild } from './processes.ts';
 
+export { cpuSeconds } from './processes.ts';
+
 /** The parts of the shipper's /status a benchmark reads. */
 export interface ShipperStatusDocument {
   readonly upstream: { readonly state: string; readonly connects: number; readonly disconnects: number; readonly unconfirmedBytes: number; readonly sentLines: number };
@@ -44,7 +46,6 @@ export interface ShipperProcess {
 }
 
 const READY_TIMEOUT_MS = 30_000;
-const CLOCK_TICKS_PER_SEC = 100;
 
 function shipperYaml(options: ShipperProcessOptions, adminPort: number, logFile: string): string {
   const input = [`type: unix`, `path: ${JSON.stringify(options.inputPath)}`, 'group: www'];
@@ -98,14 +99,6 @@ async function waitAnswering(shipper: ShipperProcess): Promise<void> {
     if (Date.now() > deadline) throw new Error(`the shipper did not answer /status in time; see ${shipper.logFile}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-}
-
-/** User + system CPU seconds a process has used, from /proc/<pid>/stat. */
-export function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // Fields after the command name (which may hold spaces) start at state; utime and stime are fields 14 and 15.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SEC;
 }
 
 /** Descriptors a process has open. */

@@ -8,6 +8,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, 
 import net from 'node:net';
 import { join } from 'node:path';
 import { countLinesPerVhost, splitIntoParts } from '../access-lines.ts';
+import { cpuSeconds, peakRssKiB } from '../processes.ts';
 
 export interface ComparatorOptions {
   /** Newline-terminated access-log lines, vhost first (see generateAccessLines). */
@@ -46,6 +47,10 @@ export interface ComparatorResult {
   readonly connections: number;
   /** Empty on an honest run; otherwise what the output got wrong (lost lines, wrong files, vhost not stripped…). */
   readonly problems: readonly string[];
+  /** User + system CPU seconds of the daemon (all its threads) from the first byte sent until the output was complete; null when /proc could not tell. */
+  readonly daemonCpuSeconds: number | null;
+  /** The daemon's peak resident set size (VmHWM), KiB; null when /proc could not tell. */
+  readonly daemonPeakRssKiB: number | null;
 }
 
 export interface Skipped {
@@ -381,12 +386,26 @@ export async function measure(options: ComparatorOptions, outDir: string, run: D
   const daemon = run.start(port);
   try {
     await waitForTcp(port, daemon);
+    const pid = daemon.child.pid;
+    const fromProc = <T>(read: (pid: number) => T): T | null => {
+      try {
+        return pid === undefined ? null : read(pid);
+      } catch {
+        return null; // the daemon is gone
+      }
+    };
+    const cpuBefore = fromProc(cpuSeconds);
     const { startedAt, sent, close } = await sendLines(port, options.lines, run.connections);
     const timeoutMs = options.timeoutMs ?? 300_000;
     // No polling while lines are still being sent: the output cannot be complete before, and
     // scanning 100k files takes CPU from the daemon.
-    const sendError = await Promise.race([sent, new Promise<undefined>((r) => setTimeout(() => r(undefined), timeoutMs))]);
+    let sendTimer: NodeJS.Timeout | undefined;
+    const sendError = await Promise.race([sent, new Promise<undefined>((r) => (sendTimer = setTimeout(() => r(undefined), timeoutMs)))]);
+    // A pending timer would keep the benchmark's process alive for timeoutMs after it is done.
+    clearTimeout(sendTimer);
     const { endedAt, timedOut } = await waitForOutput(outDir, options.expectedBytes, daemon, timeoutMs, startedAt);
+    const cpuAfter = fromProc(cpuSeconds);
+    const daemonPeakRssKiB = fromProc(peakRssKiB);
     close();
     const seconds = Math.max(endedAt - startedAt, 1) / 1000;
     const verified = verifyOutput(outDir, options.lines, options.lineCount, perVhost, run.connections);
@@ -405,6 +424,8 @@ export async function measure(options: ComparatorOptions, outDir: string, run: D
       lineCountVerified: verified.lineCountVerified,
       config: run.config,
       problems,
+      daemonCpuSeconds: cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore,
+      daemonPeakRssKiB,
     };
   } finally {
     await daemon.stop();
