@@ -7,6 +7,7 @@
  * so ringlog and the comparators (rsyslog, syslog-ng) are fed identical input.
  */
 import { mulberry32 } from '@ringlog/prng';
+import { accessLine, clfTime } from '@ringlog/stack-app/access-line';
 
 export interface AccessLinesOptions {
   /** Number of lines. */
@@ -44,27 +45,8 @@ export function vhostName(index: number): string {
   return index % 2 === 0 ? `www${n}.example.com` : `site${n}.example.net`;
 }
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const;
-const METHODS = ['GET', 'GET', 'GET', 'GET', 'GET', 'GET', 'POST', 'HEAD'] as const;
-const SECTIONS = ['', '/pages', '/static/css/site', '/static/js/app', '/images/products', '/blog/2026', '/api/v2/items', '/search', '/cart', '/account/orders'] as const;
-const EXTENSIONS = ['', '.html', '.css', '.js', '.png', '.jpg', '.json', ''] as const;
-const STATUSES = [200, 200, 200, 200, 200, 200, 200, 200, 304, 304, 301, 302, 404, 404, 500, 206] as const;
-const REFERERS = ['-', '-', 'https://www.google.com/', 'https://www.bing.com/search?q=widgets', 'https://duckduckgo.com/', 'https://news.example.org/article/4711'] as const;
-const AGENTS = [
-  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36',
-  'Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0',
-  'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148',
-  'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_6) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15',
-  'curl/8.5.0',
-  'Googlebot/2.1 (+http://www.google.com/bot.html)',
-] as const;
-
 /** Start of the generated traffic: 22/Nov/2026:10:00:00 +0000. */
 const START_SECONDS = Date.UTC(2026, 10, 22, 10, 0, 0) / 1000;
-
-function pick<T>(items: readonly T[], random: () => number): T {
-  return items[Math.floor(random() * items.length)] as T;
-}
 
 /** Fisher–Yates, in place. */
 function shuffle<T>(items: T[], random: () => number): void {
@@ -76,23 +58,14 @@ function shuffle<T>(items: T[], random: () => number): void {
   }
 }
 
-function two(n: number): string {
-  return n < 10 ? `0${n}` : String(n);
-}
-
 /** `22/Nov/2026:10:00:00 +0000` for a Unix time in seconds (UTC). */
 export function clfDate(unixSeconds: number): string {
-  const d = new Date(unixSeconds * 1000);
-  return `${two(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} +0000`;
+  return clfTime(new Date(unixSeconds * 1000));
 }
 
-function accessLine(vhost: string, date: string, random: () => number): string {
+function generatedLine(vhost: string, date: string, random: () => number): string {
   const ip = `10.${Math.floor(random() * 256)}.${Math.floor(random() * 256)}.${1 + Math.floor(random() * 254)}`;
-  const path = `${pick(SECTIONS, random)}/${Math.floor(random() * 100_000)}${pick(EXTENSIONS, random)}`;
-  const status = pick(STATUSES, random);
-  const size = status === 304 ? '-' : String(Math.floor(random() * 60_000) + 128);
-  const user = random() < 0.05 ? `user${Math.floor(random() * 1000)}` : '-';
-  return `${vhost} ${ip} - ${user} [${date}] "${pick(METHODS, random)} ${path} HTTP/1.1" ${status} ${size} "${pick(REFERERS, random)}" "${pick(AGENTS, random)}"\n`;
+  return `${accessLine({ vhost, ip, time: date, pathNumbers: 100_000 }, random)}\n`;
 }
 
 /** Generates `count` lines over `vhosts` vhosts; see {@link AccessLines}. */
@@ -119,7 +92,7 @@ export function generateAccessLines(options: AccessLinesOptions): AccessLines {
       dealt = 0;
     }
     const vhost = deck[dealt++] as string;
-    const line = accessLine(vhost, date, random);
+    const line = generatedLine(vhost, date, random);
     if (offset + line.length * 3 > buffer.length) {
       const grown = Buffer.allocUnsafe(Math.max(buffer.length * 2, offset + line.length * 3));
       buffer.copy(grown, 0, 0, offset);
