@@ -89,7 +89,9 @@ export class StackRun {
   }
 
   async waitReady(): Promise<void> {
-    await this.fixture.waitForStdout('ringlog stack ready in', READY_WAIT_MS);
+    // The banner's last line: the map is printed in more than one write, so its first line alone
+    // does not mean the rest has reached the pipe yet.
+    await this.fixture.waitForStdout('Stop:           Ctrl-C', READY_WAIT_MS);
   }
 
   /** The services' pids, from the launcher's "<name> started, pid N" lines. */
