@@ -10,12 +10,14 @@ import { isRecord } from './config-path.ts';
 import { FILE_MODE_PATTERN } from './collector-limits.ts';
 import { matchPatternProblem } from './match-pattern.ts';
 import { collectorDaemonProblem } from './spread-name.ts';
+import { absoluteDirectoryProblem } from './absolute-directory.ts';
 import { splitTemplateProblem } from './split-path-template.ts';
 import { scanStrftime } from './strftime-pattern.ts';
 
 export const COLLECTOR_CONFIG_CHECKS: Readonly<Record<string, ValueCheck>> = {
   'no-nul': (value) => (typeof value === 'string' && value.includes('\0') ? 'must not contain NUL' : undefined),
   'absolute-path': (value) => (typeof value === 'string' ? absolutePathProblem(value) : undefined),
+  'absolute-directory': (value) => (typeof value === 'string' ? absoluteDirectoryProblem(value) : undefined),
   'spread-daemon': (value) => (typeof value === 'string' ? collectorDaemonProblem(value) : undefined),
   'reconnect-delays': checkReconnectDelays,
   'admin-listen': (value) => (typeof value === 'string' ? adminListenProblem(value) : undefined),

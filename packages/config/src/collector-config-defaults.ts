@@ -11,6 +11,8 @@ export const COLLECTOR_SECTION_DEFAULTS: CollectorSection = {
   embedded_name: '', // daemon name; empty = the only daemon of embedded_config
   reconnect_initial_delay_ms: 100, // milliseconds
   reconnect_max_delay_ms: 5000, // milliseconds
+  state_dir: '/var/lib/ringlog-collector', // absolute directory path
+  ack_group: 'ringlog-acks', // Spread group name
 };
 
 export const ADMIN_SECTION_DEFAULTS: AdminSection = {

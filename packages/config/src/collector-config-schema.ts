@@ -19,7 +19,7 @@ import { FSYNC_POLICIES, ROTATE_COMPRESSIONS } from './collector-config-types.ts
 import type { CollectorConfig } from './collector-config-types.ts';
 import * as collectorLimits from './collector-limits.ts';
 import { defineConfigSchema } from './config-schema.ts';
-import { closedObject, integer, path } from './schema-builders.ts';
+import { closedObject, groupName, integer, path } from './schema-builders.ts';
 import { LOG_LEVELS } from './daemon-config-types.ts';
 import { DAEMON_NAME_LENGTH_MAX, TIMEOUT_MS_MAX } from './limits.ts';
 
@@ -41,6 +41,8 @@ const collectorSection = closedObject(
     },
     reconnect_initial_delay_ms: integer(1, TIMEOUT_MS_MAX, COLLECTOR_SECTION_DEFAULTS.reconnect_initial_delay_ms),
     reconnect_max_delay_ms: integer(1, TIMEOUT_MS_MAX, COLLECTOR_SECTION_DEFAULTS.reconnect_max_delay_ms),
+    state_dir: path('absolute-directory', COLLECTOR_SECTION_DEFAULTS.state_dir),
+    ack_group: groupName(COLLECTOR_SECTION_DEFAULTS.ack_group),
   },
   { default: {}, ringlogCheck: 'reconnect-delays' },
 );

@@ -27,6 +27,13 @@ export interface CollectorSection {
   readonly embedded_name: string;
   readonly reconnect_initial_delay_ms: number;
   readonly reconnect_max_delay_ms: number;
+  /**
+   * Where the collector keeps its id and, per shipper, how far it has written (recorded with the
+   * data: see docs/delivery.md); created 0700 if missing. One directory per collector.
+   */
+  readonly state_dir: string;
+  /** The group the collector acknowledges written batches to; shippers listen on it. */
+  readonly ack_group: string;
 }
 
 export interface AdminSection {

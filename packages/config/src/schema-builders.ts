@@ -19,3 +19,10 @@ export function path(check: string, defaultValue?: string): SchemaObject {
   if (defaultValue !== undefined) schema['default'] = defaultValue;
   return schema;
 }
+
+/** A Spread group name: 1..31 characters in 0x24..0x7e (no "#", no whitespace). */
+export function groupName(defaultValue?: string): SchemaObject {
+  const schema: SchemaObject = { type: 'string', pattern: '^[\\x24-\\x7e]{1,31}$', ringlogMessage: 'must be a Spread group name: 1..31 characters in 0x24..0x7e (no "#", no whitespace)' };
+  if (defaultValue !== undefined) schema['default'] = defaultValue;
+  return schema;
+}

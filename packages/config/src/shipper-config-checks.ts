@@ -8,6 +8,7 @@
  * every input (checking each one's type and range); `checkInput` then names any that does not
  * belong to the input's type and any the type requires but the input lacks.
  */
+import { absoluteDirectoryProblem } from './absolute-directory.ts';
 import { posix } from 'node:path';
 import { COLLECTOR_CONFIG_CHECKS } from './collector-config-checks.ts';
 import type { CheckFinding, ValueCheck } from './config-schema.ts';
@@ -100,12 +101,6 @@ export const SHIPPER_CONFIG_CHECKS: Readonly<Record<string, ValueCheck>> = {
   'input-list': checkInputList,
   shipper: checkShipper,
 };
-
-function absoluteDirectoryProblem(path: string): string | undefined {
-  if (path.includes('\0')) return 'must not contain NUL';
-  if (!path.startsWith('/')) return `must be an absolute path (got ${JSON.stringify(path.slice(0, 60))})`;
-  return undefined;
-}
 
 /** A path or glob to follow: absolute, and naming files rather than a directory. */
 function filePathProblem(path: string): string | undefined {

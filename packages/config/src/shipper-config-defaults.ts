@@ -55,6 +55,9 @@ export const BATCH_SECTION_DEFAULTS: BatchSection = {
 };
 
 export const UPSTREAM_SECTION_DEFAULTS: UpstreamSection = {
+  delivery: 'acknowledged', // acknowledged or ordered
+  ack_group: 'ringlog-acks', // Spread group name
+  lagging_collector_max_bytes: 536_870_912, // bytes (512 MiB)
   window_bytes: 8_388_608, // bytes (8 MiB)
   memory_max_bytes: 67_108_864, // bytes (64 MiB)
 };

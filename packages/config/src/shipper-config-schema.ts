@@ -12,7 +12,7 @@
 import type { SchemaObject } from 'ajv';
 import { isRecord } from './config-path.ts';
 import { defineConfigSchema } from './config-schema.ts';
-import { closedObject, integer, path } from './schema-builders.ts';
+import { closedObject, groupName, integer, path } from './schema-builders.ts';
 import { LOG_LEVELS } from './daemon-config-types.ts';
 import { GROUP_NAME_LENGTH_MAX, PRIVATE_NAME_LENGTH_MAX, PRIVATE_NAME_PATTERN } from './collector-limits.ts';
 import { DAEMON_NAME_LENGTH_MAX, TIMEOUT_MS_MAX } from './limits.ts';
@@ -26,7 +26,7 @@ import {
   SPOOL_SECTION_DEFAULTS,
   UPSTREAM_SECTION_DEFAULTS,
 } from './shipper-config-defaults.ts';
-import { FILE_START_POSITIONS, INPUT_TYPES, OVERLONG_POLICIES, SHIPPER_SERVICES, SPOOL_FULL_POLICIES, TCP_FRAMINGS } from './shipper-config-types.ts';
+import { DELIVERY_MODES, FILE_START_POSITIONS, INPUT_TYPES, OVERLONG_POLICIES, SHIPPER_SERVICES, SPOOL_FULL_POLICIES, TCP_FRAMINGS } from './shipper-config-types.ts';
 import type { InputType, ShipperConfig } from './shipper-config-types.ts';
 import * as shipperLimits from './shipper-limits.ts';
 
@@ -85,6 +85,9 @@ const batchSection = closedObject(
 
 const upstreamSection = closedObject(
   {
+    delivery: { enum: [...DELIVERY_MODES], default: UPSTREAM_SECTION_DEFAULTS.delivery },
+    ack_group: groupName(UPSTREAM_SECTION_DEFAULTS.ack_group),
+    lagging_collector_max_bytes: integer(0, Number.MAX_SAFE_INTEGER, UPSTREAM_SECTION_DEFAULTS.lagging_collector_max_bytes),
     window_bytes: integer(shipperLimits.BATCH_BYTES_MIN, shipperLimits.WINDOW_BYTES_MAX, UPSTREAM_SECTION_DEFAULTS.window_bytes),
     memory_max_bytes: integer(0, Number.MAX_SAFE_INTEGER, UPSTREAM_SECTION_DEFAULTS.memory_max_bytes),
   },

@@ -68,7 +68,25 @@ export interface BatchSection {
   readonly max_delay_ms: number;
 }
 
+export const DELIVERY_MODES = ['acknowledged', 'ordered'] as const;
+/**
+ * acknowledged: batches carry the shipper's id and offsets and stay spooled until every collector
+ * that ever acknowledged this shipper has written them (exactly once: docs/delivery.md).
+ * ordered: plain bodies, forgotten once the daemon has ordered them (for spreadlogd and other
+ * plain Spread receivers; a crash can lose or repeat a batch).
+ */
+export type DeliveryMode = (typeof DELIVERY_MODES)[number];
+
 export interface UpstreamSection {
+  readonly delivery: DeliveryMode;
+  /** The group collectors acknowledge on (acknowledged delivery). */
+  readonly ack_group: string;
+  /**
+   * A collector further behind the most advanced one than this stops holding the spool back: the
+   * batches only it lacks are forgotten once every other collector has them (counted), so one
+   * dead logging box cannot fill the spool of every web node.
+   */
+  readonly lagging_collector_max_bytes: number;
   /** Bytes sent but not yet confirmed by the daemon; sending pauses beyond it. */
   readonly window_bytes: number;
   /** Spool bytes kept in memory so sending does not read them back from disk. */

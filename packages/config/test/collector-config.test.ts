@@ -43,6 +43,8 @@ describe('collector config - YAML', () => {
       embedded_name: '',
       reconnect_initial_delay_ms: 100,
       reconnect_max_delay_ms: 5000,
+      state_dir: '/var/lib/ringlog-collector',
+      ack_group: 'ringlog-acks',
     });
     expect(ADMIN_SECTION_DEFAULTS.listen).toBe('127.0.0.1:9180');
     expect(OUTPUT_SECTION_DEFAULTS).toEqual({

@@ -83,7 +83,7 @@ describe('shipper config - YAML', () => {
     expect(SHIPPER_LOG_SECTION_DEFAULTS).toEqual({ level: 'info', file: '' });
     expect(LINES_SECTION_DEFAULTS).toEqual({ max_bytes: 65536, overlong: 'split' });
     expect(BATCH_SECTION_DEFAULTS).toEqual({ max_bytes: 65536, max_delay_ms: 5 });
-    expect(UPSTREAM_SECTION_DEFAULTS).toEqual({ window_bytes: 8 * 1048576, memory_max_bytes: 64 * 1048576 });
+    expect(UPSTREAM_SECTION_DEFAULTS).toEqual({ delivery: 'acknowledged', ack_group: 'ringlog-acks', lagging_collector_max_bytes: 512 * 1048576, window_bytes: 8 * 1048576, memory_max_bytes: 64 * 1048576 });
     expect(SPOOL_SECTION_DEFAULTS).toEqual({ max_bytes: 1073741824, segment_bytes: 64 * 1048576, on_full: 'drop_newest', fsync_interval_ms: 1000 });
     const stream = { vhost_buckets: 0, max_connections: 100000, idle_timeout_ms: 0 };
     expect(SHIPPER_INPUT_DEFAULTS).toEqual({
@@ -109,7 +109,7 @@ describe('shipper config - YAML', () => {
       'log: { level: debug, file: /var/log/shipper.log }',
       'lines: { max_bytes: 1048576, overlong: truncate }',
       'batch: { max_bytes: 131072, max_delay_ms: 0 }',
-      'upstream: { window_bytes: 131072, memory_max_bytes: 0 }',
+      'upstream: { delivery: ordered, ack_group: acks2, lagging_collector_max_bytes: 0, window_bytes: 131072, memory_max_bytes: 0 }',
       'spool: { max_bytes: 1048576, segment_bytes: 1048576, on_full: block, fsync_interval_ms: 0 }',
       INPUT,
     ].join('\n');
@@ -128,7 +128,7 @@ describe('shipper config - YAML', () => {
     expect(config.log).toEqual({ level: 'debug', file: '/var/log/shipper.log' });
     expect(config.lines).toEqual({ max_bytes: 1048576, overlong: 'truncate' });
     expect(config.batch).toEqual({ max_bytes: 131072, max_delay_ms: 0 });
-    expect(config.upstream).toEqual({ window_bytes: 131072, memory_max_bytes: 0 });
+    expect(config.upstream).toEqual({ delivery: 'ordered', ack_group: 'acks2', lagging_collector_max_bytes: 0, window_bytes: 131072, memory_max_bytes: 0 });
     expect(config.spool).toEqual({ max_bytes: 1048576, segment_bytes: 1048576, on_full: 'block', fsync_interval_ms: 0 });
   });
 
