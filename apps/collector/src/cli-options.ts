@@ -5,6 +5,7 @@ import { optionHelpLines, parseArgsOptions, type OptionSpec } from '@ringlog/dae
 export const COLLECTOR_OPTIONS: readonly OptionSpec[] = [
   { name: 'config', short: 'c', type: 'string', value: 'FILE', description: 'Config file: ringlog collector YAML (.yaml/.yml), or an old spreadlogd.conf. Default: the built-in config (group "www" split into ./var/log/www/{vhost}/access.log, daemon 4803).' },
   { name: 'daemon', short: 'd', type: 'string', value: 'SPREAD', description: 'Daemon to connect to (4803, 4803@host, unix:/path, or "embedded"); overrides collector.daemon.' },
+  { name: 'state-dir', type: 'string', value: 'DIR', description: 'Where the collector keeps its id and write journal (exactly-once); overrides collector.state_dir.' },
   { name: 'admin-listen', type: 'string', value: 'HOST:PORT', description: 'Admin HTTP address (/healthz, /metrics, /status); overrides admin.listen.' },
   { name: 'no-admin', type: 'boolean', description: 'Do not serve the admin HTTP.' },
   { name: 'log-level', type: 'string', value: 'LEVEL', description: 'fatal, error, warn, info, debug, trace or silent. Overrides the config.' },

@@ -8,6 +8,7 @@ import { collectorConfigFromValue, loadCollectorConfig, parseCollectorConfigYaml
 export interface RunCollectorArgs {
   readonly config?: string;
   readonly daemon?: string;
+  readonly stateDir?: string;
   readonly adminListen?: string;
   readonly admin?: boolean;
   readonly logLevel?: string;
@@ -23,10 +24,10 @@ export interface EffectiveCollectorConfig {
   readonly source: string;
 }
 
-/** The built-in config: group "www" split per vhost under ./var/log/www, daemon on port 4803. */
+/** The built-in config: group "www" split per vhost under ./var/log/www, state under ./var, daemon on port 4803. */
 export function builtInCollectorYaml(cwd: string): string {
   const root = resolve(cwd, 'var/log/www');
-  return ['logs:', '  - name: www', '    groups: [www]', '    split:', `      root: ${JSON.stringify(root)}`, '      path: "{vhost}/access.log"', ''].join('\n');
+  return ['collector:', `  state_dir: ${JSON.stringify(resolve(cwd, 'var/lib/ringlog-collector'))}`, 'logs:', '  - name: www', '    groups: [www]', '    split:', `      root: ${JSON.stringify(root)}`, '      path: "{vhost}/access.log"', ''].join('\n');
 }
 
 export async function loadEffectiveCollectorConfig(args: RunCollectorArgs): Promise<EffectiveCollectorConfig> {
@@ -45,10 +46,15 @@ export async function loadEffectiveCollectorConfig(args: RunCollectorArgs): Prom
 
 function withOverrides(config: DeepReadonly<CollectorConfig>, args: RunCollectorArgs): DeepReadonly<CollectorConfig> {
   const adminListen = args.admin === false ? 'off' : args.adminListen;
-  if (args.daemon === undefined && adminListen === undefined && args.logLevel === undefined) return config;
+  if (args.daemon === undefined && args.stateDir === undefined && adminListen === undefined && args.logLevel === undefined) return config;
+  const collector = {
+    ...config.collector,
+    ...(args.daemon === undefined ? {} : { daemon: args.daemon }),
+    ...(args.stateDir === undefined ? {} : { state_dir: resolve(args.stateDir) }),
+  };
   return collectorConfigFromValue({
     ...config,
-    collector: { ...config.collector, ...(args.daemon === undefined ? {} : { daemon: args.daemon }) },
+    collector,
     admin: { ...config.admin, ...(adminListen === undefined ? {} : { listen: adminListen }) },
     log: { ...config.log, ...(args.logLevel === undefined ? {} : { level: args.logLevel }) },
   }, 'the command line');

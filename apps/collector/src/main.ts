@@ -8,6 +8,7 @@ function argsFrom(values: OptionValues): RunCollectorArgs {
   return {
     ...(typeof values['config'] === 'string' ? { config: values['config'] } : {}),
     ...(typeof values['daemon'] === 'string' ? { daemon: values['daemon'] } : {}),
+    ...(typeof values['state-dir'] === 'string' ? { stateDir: values['state-dir'] } : {}),
     ...(typeof values['admin-listen'] === 'string' ? { adminListen: values['admin-listen'] } : {}),
     ...(values['no-admin'] === true ? { admin: false } : {}),
     ...(typeof values['log-level'] === 'string' ? { logLevel: values['log-level'] } : {}),

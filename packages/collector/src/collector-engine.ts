@@ -10,13 +10,23 @@
  * resume below `pressureLowBytes`. SIGHUP → `reopen()`; SIGTERM → `close()`, which writes
  * everything delivered before it and fsyncs. While a live tail listens, a tap (`tapMessages`)
  * sees each body before it is routed.
+ *
+ * Exactly once (with `delivery`): shipper batches (`deliverBatch`) pass the ledger first, which
+ * drops repeats and batches beyond a gap. Each flush records the sizes of the files it is about to
+ * write in the write journal, writes them, and when every file succeeded records the shippers'
+ * offsets the flush covered (the commit) and tells `onCommit` listeners, which acknowledge. So
+ * that a flush writes exactly what its commit claims, messages arriving while it runs are held
+ * and routed after it.
  */
 import type { CollectorConfig, DeepReadonly } from '@ringlog/config';
 import { FileCache, type FileCacheStats, type FileEvent, type OpenLogFile } from '@ringlog/vhost-files';
 import type { PipeTarget } from '@ringlog/vhost-files';
+import { decodeBatch, type BatchHeader } from '@ringlog/delivery';
 import { buildRouters } from './build-routers.ts';
 import type { CollectorTelemetry } from './collector-telemetry.ts';
+import type { DeliveryLedger } from './delivery-ledger.ts';
 import type { LogRouter } from './log-router.ts';
+import type { WriteJournal } from './write-journal.ts';
 
 export interface CollectorEngineOptions {
   readonly config: DeepReadonly<CollectorConfig>;
@@ -31,6 +41,20 @@ export interface CollectorEngineOptions {
    */
   readonly pressureHighBytes?: number;
   readonly pressureLowBytes?: number;
+  /** Exactly-once bookkeeping; without it batches are written as they come (tests, benchmarks). */
+  readonly delivery?: EngineDelivery;
+}
+
+export interface EngineDelivery {
+  readonly ledger: DeliveryLedger;
+  readonly journal: WriteJournal;
+}
+
+/** A message received while a journaled flush runs, routed after it. */
+interface HeldMessage {
+  readonly groups: readonly string[];
+  readonly body: Buffer;
+  readonly header: BatchHeader | null;
 }
 
 /** Sees each delivered message body before it is routed (the live tail); must not throw. */
@@ -63,11 +87,18 @@ export class CollectorEngine {
   #closed = false;
   #pressureListener: (paused: boolean) => void = () => undefined;
   #messageTap: MessageTap | null = null;
+  readonly #delivery: EngineDelivery | null;
+  readonly #commitListeners: (() => void)[] = [];
+  #held: HeldMessage[] = [];
+  #heldBytes = 0;
+  /** A snapshot of accepted offsets was taken and not committed yet (a file write failed). */
+  #uncommitted = false;
 
   constructor(options: CollectorEngineOptions) {
     this.#config = options.config;
     this.#telemetry = options.telemetry;
     this.#now = options.now ?? Date.now;
+    this.#delivery = options.delivery ?? null;
     this.#pressureHighBytes = options.pressureHighBytes ?? options.config.output.max_pending_bytes + PRESSURE_HEADROOM_BYTES;
     this.#pressureLowBytes = options.pressureLowBytes ?? this.#pressureHighBytes / 2;
     const output = options.config.output;
@@ -97,7 +128,7 @@ export class CollectorEngine {
   }
 
   get pendingBytes(): number {
-    let bytes = this.#cache.pendingBytes;
+    let bytes = this.#cache.pendingBytes + this.#heldBytes;
     for (const pipe of this.#pipes) bytes += pipe.pendingBytes;
     return bytes;
   }
@@ -123,9 +154,52 @@ export class CollectorEngine {
     this.#messageTap = tap;
   }
 
+  /** The exactly-once ledger, when the engine keeps one. */
+  get ledger(): DeliveryLedger | null {
+    return this.#delivery?.ledger ?? null;
+  }
+
+  /** Called after each commit: the ledger has newly committed offsets to acknowledge. */
+  onCommit(listener: () => void): void {
+    this.#commitListeners.push(listener);
+  }
+
   /** Queues the lines of one message, sent to `groups`; a log reading several of them gets it once. */
   deliver(groups: readonly string[], data: Buffer): void {
+    this.#receive(groups, data, null);
+  }
+
+  /** A shipper batch (header + lines): written once, whatever repeats or gaps the ring brings. */
+  deliverBatch(groups: readonly string[], data: Buffer): void {
+    let batch;
+    try {
+      batch = decodeBatch(data);
+    } catch (error) {
+      if (this.#closed) throw new Error('deliverBatch() after close()');
+      this.#telemetry.badBatch(error as Error);
+      return;
+    }
+    this.#receive(groups, batch.body, batch);
+  }
+
+  #receive(groups: readonly string[], body: Buffer, header: BatchHeader | null): void {
     if (this.#closed) throw new Error('deliver() after close()');
+    if (this.#delivery !== null && this.#flushRunning !== null) {
+      this.#held.push({ groups, body, header });
+      this.#heldBytes += body.length;
+      this.#checkPressure();
+      return;
+    }
+    this.#route(groups, body, header);
+    this.#scheduleFlush();
+  }
+
+  #route(groups: readonly string[], data: Buffer, header: BatchHeader | null): void {
+    if (header !== null && this.#delivery !== null) {
+      const admission = this.#delivery.ledger.admit(header);
+      if (admission !== 'write') return this.#telemetry.batchRefused(admission, header);
+      this.#telemetry.counters.batchesWritten++;
+    }
     this.#telemetry.messageDelivered(data.length);
     if (this.#messageTap !== null) this.#messageTap(groups, data);
     const date = new Date(this.#now());
@@ -141,7 +215,6 @@ export class CollectorEngine {
       }
     }
     if (!routed) this.#telemetry.messageUnrouted(groups);
-    this.#scheduleFlush();
   }
 
   /** Writes everything queued so far; resolves when it is written (or failed and kept). */
@@ -153,8 +226,19 @@ export class CollectorEngine {
       await this.#flushRunning;
     } finally {
       this.#flushRunning = null;
+      this.#releaseHeld();
     }
     this.#checkPressure();
+  }
+
+  /** Routes what arrived during the flush, in arrival order. */
+  #releaseHeld(): void {
+    if (this.#held.length === 0) return;
+    const held = this.#held;
+    this.#held = [];
+    this.#heldBytes = 0;
+    for (const message of held) this.#route(message.groups, message.body, message.header);
+    if (!this.#closed) this.#scheduleFlush();
   }
 
   /** SIGHUP: every open file is closed and reopened now, so `mv` + HUP and logrotate lose nothing. */
@@ -217,6 +301,23 @@ export class CollectorEngine {
   };
 
   async #flushOnce(): Promise<void> {
+    const delivery = this.#delivery;
+    if (delivery === null) return this.#writeQueued();
+    const paths = this.#cache.pendingPaths();
+    if (paths.length === 0 && !delivery.ledger.acceptedChanged && !this.#uncommitted) return this.#writeQueued();
+    // Everything routed so far is queued: this flush writes exactly the batches up to here.
+    const snapshot = delivery.ledger.acceptedSnapshot();
+    this.#uncommitted = true;
+    delivery.journal.prepare(paths);
+    await this.#writeQueued();
+    if (this.#cache.pendingBytes > 0) return; // a file failed: commit once it is written (or shed)
+    delivery.journal.commit(snapshot);
+    delivery.ledger.committed(snapshot);
+    this.#uncommitted = false;
+    for (const listener of this.#commitListeners) listener();
+  }
+
+  async #writeQueued(): Promise<void> {
     await Promise.all([this.#cache.flush(), ...this.#pipes.map((pipe) => pipe.flush())]);
   }
 

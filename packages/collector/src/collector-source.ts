@@ -1,9 +1,12 @@
 /**
  * The collector's one daemon session: a ReconnectingSession that joins every group the engine
  * reads, hands message bodies to the engine synchronously (no queue between socket and
- * routing), rejoins after every reconnect, and pauses the socket while output is behind.
+ * routing), rejoins after every reconnect, and pauses the socket while output is behind. With an
+ * exactly-once engine it also multicasts the engine's acknowledgements to the ack group.
  */
 import { ReconnectingSession, formatEndpoint, parseSpreadName, type SpreadEvent } from '@ringlog/client';
+import { ACK_MESS_TYPE, BATCH_MESS_TYPE, type NodeId } from '@ringlog/delivery';
+import { AckPublisher } from './ack-publisher.ts';
 import type { CollectorEngine } from './collector-engine.ts';
 import type { CollectorTelemetry } from './collector-telemetry.ts';
 
@@ -14,6 +17,8 @@ export interface CollectorSourceOptions {
   readonly name: string;
   readonly reconnectInitialDelayMs: number;
   readonly reconnectMaxDelayMs: number;
+  /** Where acknowledgements go, and as whom (engines with a ledger only). */
+  readonly acks?: { readonly group: string; readonly collectorId: NodeId };
 }
 
 export class CollectorSource {
@@ -22,6 +27,7 @@ export class CollectorSource {
   readonly #telemetry: CollectorTelemetry;
   readonly #endpoint: string;
   readonly #statusDone: Promise<void>;
+  readonly #acks: AckPublisher | null = null;
 
   constructor(options: CollectorSourceOptions, engine: CollectorEngine, telemetry: CollectorTelemetry) {
     const endpoint = parseSpreadName(options.daemon);
@@ -36,6 +42,13 @@ export class CollectorSource {
     });
     for (const group of engine.groups) this.#session.join(group);
     this.#session.onEvent(this.#onEvent);
+    const ledger = engine.ledger;
+    if (ledger !== null && options.acks !== undefined) {
+      const { group, collectorId } = options.acks;
+      const acks = new AckPublisher(ledger, { collectorId, send: (data) => this.#sendAck(group, data) });
+      engine.onCommit(() => acks.changed());
+      this.#acks = acks;
+    }
     engine.onPressure((paused) => {
       const session = this.#session.current;
       if (session === null) return;
@@ -58,15 +71,41 @@ export class CollectorSource {
     await this.#session.ready();
   }
 
+  /** Acknowledgement messages sent (0 without acknowledgements). */
+  get acksSent(): number {
+    return this.#acks?.sent ?? 0;
+  }
+
+  /** Sends every shipper's committed offset now: at shutdown, after the last commit. */
+  acknowledgeAll(): void {
+    this.#acks?.publishAllNow();
+  }
+
   /** Stops receiving: disconnects and stops redialing. */
   async close(): Promise<void> {
+    this.#acks?.stop();
     await this.#session.close();
     await this.#statusDone;
   }
 
   readonly #onEvent = (event: SpreadEvent): void => {
-    if (event.type === 'message') this.#engine.deliver(event.groups, event.data);
+    if (event.type !== 'message') return;
+    if (event.messType === BATCH_MESS_TYPE) this.#engine.deliverBatch(event.groups, event.data);
+    else if (event.messType !== ACK_MESS_TYPE) this.#engine.deliver(event.groups, event.data);
+    // A gap changes the ledger without a commit: acknowledge it too.
+    if (event.messType === BATCH_MESS_TYPE && this.#engine.ledger?.hasChanges === true) this.#acks?.changed();
   };
+
+  #sendAck(group: string, data: Buffer): boolean {
+    const session = this.#session.current;
+    if (session === null || !session.isOpen) return false;
+    try {
+      session.multicastNow({ service: 'AGREED', groups: [group], messType: ACK_MESS_TYPE, data });
+      return true;
+    } catch {
+      return false; // the connection just died; the next full acknowledgement repeats it
+    }
+  }
 
   async #followStatus(): Promise<void> {
     for await (const status of this.#session.status()) {
@@ -77,6 +116,7 @@ export class CollectorSource {
         case 'connected':
           this.#telemetry.connected(this.#endpoint, status.privateGroup, this.#engine.groups);
           if (this.#engine.paused) this.#session.current?.pause();
+          this.#acks?.publishAllNow();
           break;
         case 'disconnected':
           this.#telemetry.disconnected(this.#endpoint, status.cause);

@@ -2,6 +2,7 @@
  * Named collector events: each logs structured fields and bumps counters, so the engine and
  * the source never log inline, and every log line has a counter behind it.
  */
+import type { BatchHeader } from '@ringlog/delivery';
 import type { FileEvent } from '@ringlog/vhost-files';
 import type { Logger } from 'pino';
 
@@ -18,6 +19,11 @@ export interface CollectorCounters {
   reopens: number;
   flushFailures: number;
   pressurePauses: number;
+  /** Shipper batches written, dropped as already written, dropped beyond a gap, or malformed. */
+  batchesWritten: number;
+  batchesDuplicate: number;
+  batchesGap: number;
+  batchesMalformed: number;
   /** Per pipe log: command starts, exits and spawn failures. */
   readonly pipeEvents: Record<string, number>;
 }
@@ -37,6 +43,10 @@ export class CollectorTelemetry {
     reopens: 0,
     flushFailures: 0,
     pressurePauses: 0,
+    batchesWritten: 0,
+    batchesDuplicate: 0,
+    batchesGap: 0,
+    batchesMalformed: 0,
     pipeEvents: {},
   };
   readonly #logger: Logger;
@@ -82,6 +92,20 @@ export class CollectorTelemetry {
     this.counters.pipeEvents[key] = (this.counters.pipeEvents[key] ?? 0) + 1;
     if (event.type === 'open') this.#logger.info({ log, command: event.path }, 'Started pipe command');
     else this.fileEvent(event);
+  }
+
+  batchRefused(admission: 'duplicate' | 'gap', header: BatchHeader): void {
+    if (admission === 'duplicate') {
+      this.counters.batchesDuplicate++;
+      return;
+    }
+    this.counters.batchesGap++;
+    this.#warnSometimes('gap', { shipper: header.shipperId, startOffset: header.startOffset }, 'A shipper batch arrived beyond a gap; asking the shipper to send again');
+  }
+
+  badBatch(error: Error): void {
+    this.counters.batchesMalformed++;
+    this.#warnSometimes('bad_batch', { error: error.message }, 'Dropped a malformed shipper batch');
   }
 
   flushFailed(error: unknown): void {

@@ -9,6 +9,7 @@ export const CollectorErrorCode = {
   BAD_MATCH: 'RL_COLLECTOR_BAD_MATCH',
   BAD_TIMESTAMP_SPEC: 'RL_COLLECTOR_BAD_TIMESTAMP_SPEC',
   BAD_TAIL_FILTER: 'RL_COLLECTOR_BAD_TAIL_FILTER',
+  BAD_JOURNAL: 'RL_COLLECTOR_BAD_JOURNAL',
 } as const;
 export type CollectorErrorCode = (typeof CollectorErrorCode)[keyof typeof CollectorErrorCode];
 
@@ -18,6 +19,8 @@ export const CollectorErrorDescription: Readonly<Record<CollectorErrorCode, stri
   RL_COLLECTOR_BAD_TIMESTAMP_SPEC:
     'A timestamp rewrite pattern would write a newline, a control byte or a bracket into the line, which would break the line or its "[...]" field.',
   RL_COLLECTOR_BAD_TAIL_FILTER: 'The grep pattern of a live tail (`ringlog tail --grep`, `/tail?grep=`) is not a valid JavaScript regular expression.',
+  RL_COLLECTOR_BAD_JOURNAL:
+    'The write journal in collector.state_dir (written.json) is not what a collector writes: it was edited or damaged. The collector refuses to start rather than write lines twice; move the file away to start over (lines the collector had not acknowledged may then be written again).',
 };
 
 /** Base class: every error thrown by the collector package is a `CollectorError`. */
@@ -58,5 +61,14 @@ export class TailFilterError extends CollectorError {
     const reason = cause instanceof Error ? cause.message : String(cause);
     super(CollectorErrorCode.BAD_TAIL_FILTER, `grep pattern ${JSON.stringify(source)} is not a valid regular expression: ${reason}`, { cause });
     this.source = source;
+  }
+}
+
+/** The write journal cannot be read: the collector does not start (see the code's description). */
+export class JournalError extends CollectorError {
+  readonly path: string;
+  constructor(path: string, detail: string, options?: { cause?: unknown }) {
+    super(CollectorErrorCode.BAD_JOURNAL, `${path}: ${detail}`, options);
+    this.path = path;
   }
 }

@@ -10,3 +10,7 @@ export { compileTailFilter, type TailFilter, type TailFilterSpec } from './tail-
 export { lineVhost } from './line-vhost.ts';
 export { printableLines, replaceControls } from './printable-lines.ts';
 export { createTimestampRewriter, CLF_PATTERN, TIMESTAMP_SEARCH_BYTES_MAX, type TimestampRewriter } from './timestamp-rewriter.ts';
+export { AckPublisher, type AckPublisherOptions } from './ack-publisher.ts';
+export { DeliveryLedger, type Admission, type LedgerCounters } from './delivery-ledger.ts';
+export { WriteJournal, JOURNAL_FILE, type JournalOpenOptions, type JournalRecovery } from './write-journal.ts';
+export type { EngineDelivery } from './collector-engine.ts';

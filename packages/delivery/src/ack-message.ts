@@ -8,7 +8,7 @@
  * then per shipper: id 16 bytes · written-to u64 · flags u8 (bit 0 = gap).
  */
 import { BadAckError } from './errors.ts';
-import { NODE_ID_BYTES, type NodeId } from './node-id.ts';
+import { isNodeId, NODE_ID_BYTES, type NodeId } from './node-id.ts';
 
 /** messType of collector acknowledgements ("RA"). */
 export const ACK_MESS_TYPE = 0x5241;
@@ -34,12 +34,14 @@ export interface AckMessage {
 
 export function encodeAck(message: AckMessage): Buffer {
   if (message.entries.length > ACK_ENTRIES_MAX) throw new BadAckError(`an acknowledgement holds at most ${ACK_ENTRIES_MAX} entries, not ${message.entries.length}`);
+  if (!isNodeId(message.collectorId)) throw new BadAckError(`collector id ${JSON.stringify(message.collectorId)} is not 32 lowercase hexadecimal digits`);
   const out = Buffer.alloc(HEADER_BYTES + ENTRY_BYTES * message.entries.length);
   out[0] = VERSION;
   out.write(message.collectorId, 2, NODE_ID_BYTES, 'hex');
   out.writeUInt32BE(message.entries.length, 2 + NODE_ID_BYTES);
   let at = HEADER_BYTES;
   for (const entry of message.entries) {
+    if (!isNodeId(entry.shipperId)) throw new BadAckError(`shipper id ${JSON.stringify(entry.shipperId)} is not 32 lowercase hexadecimal digits`);
     if (!Number.isSafeInteger(entry.writtenTo) || entry.writtenTo < 0) throw new BadAckError(`written-to offset ${entry.writtenTo} is not a safe non-negative integer`);
     out.write(entry.shipperId, at, NODE_ID_BYTES, 'hex');
     out.writeBigUInt64BE(BigInt(entry.writtenTo), at + NODE_ID_BYTES);

@@ -13,7 +13,7 @@
  * then the batch body (newline-separated lines).
  */
 import { BadBatchError } from './errors.ts';
-import { NODE_ID_BYTES, type NodeId } from './node-id.ts';
+import { isNodeId, NODE_ID_BYTES, type NodeId } from './node-id.ts';
 
 /** messType of shipper batches ("RB"); plain Spread senders use 0. */
 export const BATCH_MESS_TYPE = 0x5242;
@@ -33,6 +33,7 @@ export interface DecodedBatch extends BatchHeader {
 
 /** Header and body in one buffer (one message body). */
 export function encodeBatch(header: BatchHeader, body: Uint8Array): Buffer {
+  if (!isNodeId(header.shipperId)) throw new BadBatchError(`shipper id ${JSON.stringify(header.shipperId)} is not 32 lowercase hexadecimal digits`);
   checkOffsets(header.floorOffset, header.startOffset, header.endOffset);
   const out = Buffer.allocUnsafe(BATCH_HEADER_BYTES + body.length);
   out[0] = VERSION;

@@ -201,6 +201,17 @@ export class FileCache {
     return Promise.all(Array.from(this.#pendingWrites)).then(() => undefined);
   }
 
+  /**
+   * Paths with bytes queued and no write under way: what the next `flush()` writes (and, for
+   * failing targets, retries). The collector's write journal records their sizes first.
+   */
+  pendingPaths(): string[] {
+    const paths: string[] = [];
+    for (const target of this.#dirty) if (target.queue.length > 0) paths.push(target.path);
+    for (const target of this.#failing) if (target.queue.length > 0) paths.push(target.path);
+    return paths;
+  }
+
   /** fsyncs every file written since its last sync. */
   async sync(): Promise<void> {
     const syncs: Promise<void>[] = [];

@@ -41,6 +41,7 @@ export async function startCollectorProcess(options: CollectorProcessOptions): P
       'collector:',
       `  daemon: ${JSON.stringify(options.daemon)}`,
       '  name: bench',
+      `  state_dir: ${JSON.stringify(join(options.workDir, 'collector-state'))}`,
       'admin:',
       `  listen: "127.0.0.1:${adminPort}"`,
       'log:',

@@ -36,6 +36,7 @@ export async function writeCollectorYaml(dir: string, options: CollectorYamlOpti
     `  daemon: ${JSON.stringify(options.endpoint)}`,
     '  reconnect_initial_delay_ms: 50',
     '  reconnect_max_delay_ms: 200',
+    `  state_dir: ${JSON.stringify(join(dir, 'collector-state'))}`,
     ...(options.extraCollector ?? []).map((line) => `  ${line}`),
     'admin:',
     '  listen: "127.0.0.1:0"',
