@@ -14,7 +14,8 @@ import { ReconnectingSession, formatEndpoint, parseSpreadName, type SpreadServic
 import { clientSpreadName, type DeepReadonly, type ShipperConfig } from '@ringlog/config';
 import { installServiceSignals, listenAdminHttp, openDaemonLog, startEmbeddedDaemon, buildAdminHttp, type AdminHttp, type DaemonLog, type EmbeddedDaemon } from '@ringlog/daemon-app';
 import { readFileLimit, type Daemon } from '@ringlog/daemon';
-import { ShipperEngine, Spool, UpstreamSender } from '@ringlog/shipper';
+import { CollectorAcks, ShipperEngine, Spool, UpstreamSender, type AcknowledgedDelivery } from '@ringlog/shipper';
+import { loadOrCreateNodeId } from '@ringlog/delivery';
 import type { Logger } from 'pino';
 import { loadEffectiveShipperConfig, type RunShipperArgs } from './effective-config.ts';
 import { ShipperAppError, ShipperAppErrorCode } from './errors.ts';
@@ -160,10 +161,25 @@ function startUpstream(config: DeepReadonly<ShipperConfig>, spool: Spool, engine
     membership: false,
     reconnect: { initialDelayMs: config.shipper.reconnect_initial_delay_ms, maxDelayMs: config.shipper.reconnect_max_delay_ms },
   });
-  const sender = new UpstreamSender(spool, session, { service: config.shipper.service.toUpperCase() as SpreadService, windowBytes: config.upstream.window_bytes });
+  const sender = new UpstreamSender(spool, session, {
+    service: config.shipper.service.toUpperCase() as SpreadService,
+    windowBytes: config.upstream.window_bytes,
+    ...(config.upstream.delivery === 'acknowledged' ? { delivery: acknowledgedDelivery(config, spool) } : {}),
+  });
   engine.onSpooled(() => sender.notify());
   sender.onAck(() => engine.spoolShrank());
   return { sender, endpoint: formatEndpoint(endpoint) };
+}
+
+/**
+ * The shipper's id lives beside its spool: a wiped state_dir starts offsets at 0 again, so it
+ * must also be a new shipper to the collectors.
+ */
+function acknowledgedDelivery(config: DeepReadonly<ShipperConfig>, spool: Spool): AcknowledgedDelivery {
+  const stateDir = config.shipper.state_dir;
+  const { id: shipperId } = loadOrCreateNodeId(join(stateDir, 'shipper-id'));
+  const acks = new CollectorAcks({ shipperId, knownFile: join(stateDir, 'collectors.json'), laggingMaxBytes: config.upstream.lagging_collector_max_bytes, startOffset: spool.ackedOffset });
+  return { shipperId, ackGroup: config.upstream.ack_group, acks };
 }
 
 async function startInputs(config: DeepReadonly<ShipperConfig>, engine: ShipperEngine, logger: Logger): Promise<ShipperInput[]> {

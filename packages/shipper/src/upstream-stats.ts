@@ -15,6 +15,10 @@ export class UpstreamStats {
   resentBytes = 0;
   markersSent = 0;
   markersReturned = 0;
+  /** Acknowledged delivery: times sending went back for a collector's gap or stuck offset. */
+  rewinds = 0;
+  /** Acknowledged delivery: acknowledgements that did not decode. */
+  badAcks = 0;
   /** Messages the daemon rejected (never expected: batches are sized to fit). */
   rejects = 0;
 }

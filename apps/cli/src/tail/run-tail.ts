@@ -15,6 +15,7 @@
 import { ClientError, ClientErrorCode, ClientUsageError, ReconnectingSession, formatEndpoint, parseSpreadName, type ReconnectStatus, type SpreadEvent } from '@ringlog/client';
 import { printableLines } from '@ringlog/collector';
 import { MARKER_MESS_TYPE } from '@ringlog/shipper';
+import { ACK_MESS_TYPE, batchBody } from '@ringlog/delivery';
 import { isLegalGroupName } from '@ringlog/wire';
 import type { CliIo } from '../cli-io.ts';
 import { ExitStatus } from '../errors.ts';
@@ -70,10 +71,11 @@ class TailRun {
   #take(event: SpreadEvent): string | null {
     if (event.type !== 'message') return null;
     // Shipper markers only ever go to the shipper's own private group; skip them by type too.
-    if (event.messType === MARKER_MESS_TYPE) return null;
+    if (event.messType === MARKER_MESS_TYPE || event.messType === ACK_MESS_TYPE) return null;
     if (!event.groups.some((group) => this.#groups.has(group))) return null;
     let text = '';
-    for (const line of printableLines(event.data)) {
+    // A shipper's batch in acknowledged delivery starts with its header: show the lines only.
+    for (const line of printableLines(batchBody(event.data, event.messType))) {
       if (!this.#options.filter.matches(line)) continue;
       text += `${line}\n`;
       this.#printed++;

@@ -35,6 +35,11 @@ export async function writeShipperYaml(dir: string, options: ShipperYamlOptions)
     ...(options.shipperKeys ?? []).map((line) => `  ${line}`),
     'admin:',
     '  listen: "127.0.0.1:0"',
+    // These tests receive with plain Spread sessions, as spreadlogd would: no collector
+    // acknowledges, so batches are plain and forgotten once ordered (the chaos test and the
+    // stack's tests cover acknowledged delivery with real collectors).
+    'upstream:',
+    '  delivery: ordered',
     ...(options.extra ?? []),
     'inputs:',
     ...options.inputs.map((input) => `  - ${input}`),
