@@ -33,10 +33,22 @@ export function createCollectorMetrics({ engine, telemetry, tail }: MetricsSourc
   totalCounter(registry, 'pressure_pauses_total', 'Times reading paused because output was behind.', () => counters.pressurePauses);
   gauge(registry, 'connected', '1 while connected to the daemon.', () => (counters.connected ? 1 : 0));
   gauge(registry, 'pending_bytes', 'Bytes received and not yet written.', () => engine.pendingBytes);
+  registerDeliveryMetrics(registry, engine, telemetry);
   registerFileMetrics(registry, engine);
   registerLogMetrics(registry, engine);
   registerTailMetrics(registry, tail.counters);
   return registry;
+}
+
+/** Exactly-once delivery (docs/delivery.md): what happened to shipper batches. */
+function registerDeliveryMetrics(registry: Registry, engine: CollectorEngine, telemetry: CollectorTelemetry): void {
+  const counters = telemetry.counters;
+  totalCounter(registry, 'batches_written_total', 'Shipper batches written (each once).', () => counters.batchesWritten);
+  totalCounter(registry, 'batches_duplicate_total', 'Shipper batches dropped as already written (sent again after a failure).', () => counters.batchesDuplicate);
+  totalCounter(registry, 'batches_gap_total', 'Shipper batches dropped because an earlier one never arrived (the shipper is asked to send again).', () => counters.batchesGap);
+  totalCounter(registry, 'batches_malformed_total', 'Messages typed as shipper batches whose header is invalid (dropped).', () => counters.batchesMalformed);
+  totalCounter(registry, 'bytes_skipped_total', "Bytes of shipper history this collector will never get: it lagged past the shipper's lagging_collector_max_bytes.", () => engine.ledger?.counters.bytesSkipped ?? 0);
+  gauge(registry, 'shippers', 'Shippers this collector has written batches of.', () => engine.ledger?.shipperCount ?? 0);
 }
 
 function registerTailMetrics(registry: Registry, counters: TailCounters): void {

@@ -38,8 +38,8 @@ function registerPipelineMetrics(registry: Registry, parts: ShipperParts): void 
   readGauge(registry, `${PREFIX}paused`, '1 while inputs are paused because the spool is full (on_full: block).', () => (engine.paused ? 1 : 0));
   readCounter(registry, `${PREFIX}batches_total`, 'Batches written to the spool.', () => engine.stats.batches);
   readCounter(registry, `${PREFIX}spool_write_errors_total`, 'Failed spool writes (batches kept in memory and retried).', () => engine.stats.spoolWriteErrors);
-  readGauge(registry, `${PREFIX}spool_bytes`, 'Bytes in the spool not yet confirmed by the daemon.', () => spool.pendingBytes);
-  readGauge(registry, `${PREFIX}spool_records`, 'Batches in the spool not yet confirmed by the daemon.', () => spool.pendingRecords);
+  readGauge(registry, `${PREFIX}spool_bytes`, 'Bytes in the spool not yet written by the collectors (delivery: acknowledged) or ordered by the daemon (ordered).', () => spool.pendingBytes);
+  readGauge(registry, `${PREFIX}spool_records`, 'Batches in the spool not yet written by the collectors (acknowledged) or ordered by the daemon (ordered).', () => spool.pendingRecords);
   readGauge(registry, `${PREFIX}spool_max_bytes`, 'spool.max_bytes: beyond it on_full applies.', () => parts.spoolMaxBytes);
   readGauge(registry, `${PREFIX}upstream_connected`, '1 while the upstream daemon session is open.', () => (sender.connected ? 1 : 0));
   readGauge(registry, `${PREFIX}upstream_unconfirmed_bytes`, 'Bytes sent upstream and not yet confirmed.', () => sender.unconfirmedBytes);
@@ -48,6 +48,9 @@ function registerPipelineMetrics(registry: Registry, parts: ShipperParts): void 
   readCounter(registry, `${PREFIX}upstream_batches_total`, 'Batches multicast upstream (resends included).', () => sender.stats.sentBatches);
   readCounter(registry, `${PREFIX}upstream_lines_total`, 'Lines multicast upstream (resends included).', () => sender.stats.sentLines);
   readCounter(registry, `${PREFIX}upstream_bytes_total`, 'Body bytes multicast upstream (resends included).', () => sender.stats.sentBytes);
-  readCounter(registry, `${PREFIX}upstream_resent_bytes_total`, 'Bytes sent again after a reconnect because the daemon had not confirmed them.', () => sender.stats.resentBytes);
+  readCounter(registry, `${PREFIX}upstream_resent_bytes_total`, "Bytes sent again: after a reconnect, or for a collector's gap or stuck offset.", () => sender.stats.resentBytes);
+  readCounter(registry, `${PREFIX}upstream_rewinds_total`, 'Times sending went back for a collector that reported a gap or was stuck behind.', () => sender.stats.rewinds);
+  readCounter(registry, `${PREFIX}upstream_bad_acks_total`, 'Collector acknowledgements that did not decode (dropped).', () => sender.stats.badAcks);
+  readGauge(registry, `${PREFIX}collectors_known`, 'Collectors that ever acknowledged this shipper (each holds the spool until it has written a batch).', () => sender.collectorsKnown);
   readCounter(registry, `${PREFIX}upstream_rejects_total`, 'Batches the daemon rejected.', () => sender.stats.rejects);
 }

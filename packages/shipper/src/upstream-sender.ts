@@ -119,6 +119,11 @@ export class UpstreamSender {
     return this.#live !== null;
   }
 
+  /** Collectors that ever acknowledged this shipper (0 in ordered delivery). */
+  get collectorsKnown(): number {
+    return this.#delivery?.acks.collectorsKnown ?? 0;
+  }
+
   /** Called after the spool shrank. */
   onAck(listener: () => void): void {
     this.#ackListeners.push(listener);
