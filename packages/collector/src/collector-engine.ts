@@ -175,7 +175,7 @@ export class CollectorEngine {
     try {
       batch = decodeBatch(data);
     } catch (error) {
-      if (this.#closed) throw new Error('deliverBatch() after close()');
+      if (this.#closed) throw new Error('deliverBatch() after close()', { cause: error });
       this.#telemetry.badBatch(error as Error);
       return;
     }

@@ -83,13 +83,21 @@ export class WriteJournal {
 
   /** Records the current size of each of `paths` not recorded since the last commit. */
   prepare(paths: Iterable<string>): void {
-    let added = false;
-    for (const target of paths) {
-      if (this.#pending.has(target)) continue;
-      this.#pending.set(target, sizeOf(target));
-      added = true;
+    const added: string[] = [];
+    try {
+      for (const target of paths) {
+        if (this.#pending.has(target)) continue;
+        const sizeBytes = sizeOf(target);
+        if (sizeBytes === null) continue;
+        this.#pending.set(target, sizeBytes);
+        added.push(target);
+      }
+      if (added.length > 0) this.#save();
+    } catch (error) {
+      // Not on disk: forget them, so the next prepare records (and saves) them again.
+      for (const target of added) this.#pending.delete(target);
+      throw error;
     }
-    if (added) this.#save();
   }
 
   /** Every file touched since the last commit is written up to `written`: records it. */
@@ -106,12 +114,16 @@ export class WriteJournal {
   }
 }
 
-function sizeOf(target: string): number {
+/**
+ * The file's size, ABSENT when there is none, or null when it cannot be looked at (ENAMETOOLONG,
+ * ENOTDIR, EACCES...): the file cache cannot open it either, so it is not written; it is looked at
+ * again by the next prepare. Throwing instead would stop every flush, for every file.
+ */
+function sizeOf(target: string): number | null {
   try {
     return lstatSync(target).size;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return ABSENT;
-    throw error;
+    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? ABSENT : null;
   }
 }
 
@@ -133,7 +145,7 @@ function cutBack(target: string, sizeBytes: number, roots: readonly string[]): {
 
 function isInside(root: string, target: string): boolean {
   const relative = path.relative(root, target);
-  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+  return relative !== '' && relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative);
 }
 
 function readState(file: string): JournalState {
@@ -158,13 +170,13 @@ function parseState(file: string, value: unknown): JournalState {
   const written = new Map<NodeId, number>();
   for (const [id, offset] of entriesOf(file, value['written'], 'written')) {
     if (!isNodeId(id)) throw new JournalError(file, `names shipper ${JSON.stringify(id.slice(0, 40))}, not an id of 32 hex digits`);
-    if (!Number.isSafeInteger(offset) || offset < 0) throw new JournalError(file, `has offset ${String(offset)} for shipper ${id}`);
+    if (!Number.isSafeInteger(offset) || offset < 0) throw new JournalError(file, `has offset ${shown(offset)} for shipper ${id}`);
     written.set(id, offset);
   }
   const pending = new Map<string, number>();
   for (const [target, sizeBytes] of entriesOf(file, value['pending'], 'pending')) {
     if (!path.isAbsolute(target) || target.includes('\0')) throw new JournalError(file, `has pending path ${JSON.stringify(target.slice(0, 80))}, not an absolute path`);
-    if (!Number.isSafeInteger(sizeBytes) || sizeBytes < ABSENT) throw new JournalError(file, `has size ${String(sizeBytes)} for ${target}`);
+    if (!Number.isSafeInteger(sizeBytes) || sizeBytes < ABSENT) throw new JournalError(file, `has size ${shown(sizeBytes)} for ${target}`);
     pending.set(target, sizeBytes);
   }
   return { written, pending };
@@ -173,6 +185,11 @@ function parseState(file: string, value: unknown): JournalState {
 function entriesOf(file: string, value: unknown, key: string): [string, number][] {
   if (!isRecord(value)) throw new JournalError(file, `has no "${key}" object`);
   return Object.entries(value) as [string, number][];
+}
+
+/** A parsed JSON value for an error message (String() throws on an object like {"toString":1}). */
+function shown(value: unknown): string {
+  return String(JSON.stringify(value)).slice(0, 40);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
