@@ -91,6 +91,8 @@ export class CollectorAcks {
       this.#collectors.set(message.collectorId, progress);
       this.#saveKnown();
     }
+    // Known from collectors.json but first heard now: whether it moves is measured from here.
+    if (progress.heardAtMs === -Infinity) progress.movedAtMs = nowMs;
     progress.heardAtMs = nowMs;
     if (entry.writtenTo > progress.writtenTo) {
       progress.writtenTo = entry.writtenTo;
