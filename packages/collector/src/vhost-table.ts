@@ -35,6 +35,13 @@ export interface VhostTableOptions {
  */
 const TOKENS_REMEMBERED_MAX = 200_000;
 
+/** Linux NAME_MAX: the longest file name, in bytes. */
+const FILE_NAME_BYTES_MAX = 255;
+
+function hasOverlongComponent(relative: string): boolean {
+  return relative.split('/').some((component) => Buffer.byteLength(component) > FILE_NAME_BYTES_MAX);
+}
+
 export class VhostTable {
   readonly #options: VhostTableOptions;
   /** raw token (+ group when the template uses it) → entry, valid for the current time key. */
@@ -90,6 +97,9 @@ export class VhostTable {
     const relative = this.#options.template.render({ vhost: name, group, log: this.#options.log }, this.#date);
     const path = resolveUnderRoot(split.root, relative);
     if (path === undefined) return this.#catchAllEntry(group, 'outside_root');
+    // A name the file system refuses (ENAMETOOLONG) would fail for ever and hold back the
+    // collector's commits (docs/delivery.md): such a vhost goes to the catch-all at once.
+    if (hasOverlongComponent(relative)) return this.#catchAllEntry(group, 'too_long');
     return { target: this.#options.targetFor(path), bucket: vhostBucket(name), strip: split.strip_vhost, reason: null };
   }
 

@@ -122,6 +122,17 @@ const VALID_TOKENS: ReadonlyArray<readonly [string, string]> = [
 ];
 
 describe('collector engine - hostile vhosts', () => {
+  it('hostile vhosts - a valid name too long for one file name under the template goes to the catch-all, not to a file that can never open', async () => {
+    const { engine, counters } = start(splitConfig(root, { path: '{vhost}.access.log' }));
+    engine.deliver(['www'], latin1(`${LONGEST_NAME} GET /long\nshort.example.com GET /short\n`));
+    await engine.flush();
+    await engine.close();
+    expect(await fileLines(join(root, '_catchall', 'access.log'))).toEqual([`${LONGEST_NAME} GET /long`]);
+    expect(await fileLines(join(root, 'short.example.com.access.log'))).toEqual(['GET /short']);
+    expect(counters().catchAllLines.too_long).toBe(1);
+    expect(engine.fileStats().openFailures).toBe(0);
+  });
+
   it('hostile vhosts - every unsafe token goes whole to the catch-all, counted by reason, and nothing is created outside the root', async () => {
     const passwdBefore = await stat('/etc/passwd');
     const before = await listTree(base);
