@@ -1,4 +1,5 @@
 /** The settings of one chaos run; the CLI and the CI test set the first few, the rest are defaults. */
+import { SERVICE_NAMES, type ServiceName } from './chaos-service.ts';
 
 export interface ChaosOptions {
   readonly seed: number;
@@ -8,6 +9,8 @@ export interface ChaosOptions {
   readonly rateLinesPerSec: number;
   /** false: the load alone, no kills; every accepted line must then arrive (the harness's self-check). */
   readonly chaos: boolean;
+  /** The processes the schedule picks from (default all seven). */
+  readonly victims: readonly ServiceName[];
   /** Keep the run's directory even when it passes. */
   readonly keep: boolean;
   readonly writersPerShipper: number;
@@ -30,6 +33,7 @@ export const DEFAULT_CHAOS_OPTIONS: Omit<ChaosOptions, 'seed'> = {
   durationS: 120,
   rateLinesPerSec: 1000,
   chaos: true,
+  victims: SERVICE_NAMES,
   keep: false,
   writersPerShipper: 4,
   linesPerRequest: 20,
@@ -49,5 +53,18 @@ export function chaosOptions(overrides: Partial<ChaosOptions> & Pick<ChaosOption
 
 /** The one command that replays a run. */
 export function replayCommand(options: ChaosOptions): string {
-  return `pnpm test:chaos --seed ${options.seed} --duration-s ${options.durationS} --rate ${options.rateLinesPerSec}${options.chaos ? '' : ' --no-chaos'}`;
+  const victims = options.victims.length === SERVICE_NAMES.length ? '' : ` --victims ${options.victims.join(',')}`;
+  return `pnpm test:chaos --seed ${options.seed} --duration-s ${options.durationS} --rate ${options.rateLinesPerSec}${options.chaos ? victims : ' --no-chaos'}`;
+}
+
+/** Daemons the collectors read from: while neither they nor the collectors fail, both collectors see one stream. */
+const COLLECTOR_SIDE: readonly ServiceName[] = ['d2', 'd3', 'collector1', 'collector2'];
+
+/**
+ * Whether the collectors must end byte-identical: when no collector and no collector's daemon is
+ * killed, both see the same ring stream (resends included) and write it alike. After a collector
+ * side outage they hold the same lines, not always in the same interleaving (docs/delivery.md).
+ */
+export function expectsByteIdentical(options: ChaosOptions): boolean {
+  return !options.chaos || options.victims.every((victim) => !COLLECTOR_SIDE.includes(victim));
 }

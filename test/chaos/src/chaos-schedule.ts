@@ -17,11 +17,12 @@ export interface ChaosStep {
 export const PAUSE_MS = { min: 1000, max: 3000 } as const;
 export const DOWN_MS = { min: 300, max: 2000 } as const;
 
-export function* chaosSteps(seed: number): Generator<ChaosStep, never> {
+export function* chaosSteps(seed: number, victims: readonly ServiceName[] = SERVICE_NAMES): Generator<ChaosStep, never> {
+  if (victims.length === 0) throw new Error('chaosSteps needs at least one victim');
   const prng = createPrng(seed);
   for (;;) {
     const pauseMs = prng.range(PAUSE_MS.min, PAUSE_MS.max);
-    const victim = prng.pick(SERVICE_NAMES);
+    const victim = prng.pick(victims);
     const downMs = prng.range(DOWN_MS.min, DOWN_MS.max);
     yield { pauseMs, victim, downMs };
   }

@@ -2,8 +2,9 @@
 import { randomInt } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { DEFAULT_CHAOS_OPTIONS } from './chaos-options.ts';
+import { SERVICE_NAMES, type ServiceName } from './chaos-service.ts';
 
-export const HELP = `Usage: pnpm test:chaos [--seed N] [--duration-s S] [--rate R] [--keep] [--no-chaos]
+export const HELP = `Usage: pnpm test:chaos [--seed N] [--duration-s S] [--rate R] [--victims LIST] [--keep] [--no-chaos]
 
 Runs three ringlogd daemons in one ring, two shippers (HTTP input, on d1 and d2) and two
 collectors (on d2 and d3), every one a real process, while writers POST paced batches of lines
@@ -14,12 +15,14 @@ that nothing else is, and that both collectors hold the same lines.
   --seed N        seed of the schedule and of the lines (default: random, printed)
   --duration-s S  seconds of load and chaos (default ${DEFAULT_CHAOS_OPTIONS.durationS})
   --rate R        lines per second over all writers (default ${DEFAULT_CHAOS_OPTIONS.rateLinesPerSec})
+  --victims LIST  the processes the schedule kills, comma-separated, of ${SERVICE_NAMES.join(', ')}
+                  (default all); without collectors, d2 and d3 the files must be byte-identical
   --keep          keep the run's directory even when it passes (it is kept on failure)
   --no-chaos      the load alone, no kills: checks the harness (nothing may be lost)
   --help          this text
 
 Exit status: 0 when both collectors hold every accepted line exactly once, nothing unknown, and
-the same lines; 1 otherwise; 2 on bad arguments or when the system could not start.`;
+the same lines (byte for byte when no collector side was killed); 1 otherwise; 2 on bad arguments or when the system could not start.`;
 
 export interface CliOptions {
   readonly help: boolean;
@@ -28,6 +31,7 @@ export interface CliOptions {
   readonly rateLinesPerSec: number;
   readonly keep: boolean;
   readonly chaos: boolean;
+  readonly victims: readonly ServiceName[];
 }
 
 /** Seeds are 32-bit: mulberry32 takes its seed mod 2^32. */
@@ -42,6 +46,7 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
       rate: { type: 'string' },
       keep: { type: 'boolean', default: false },
       'no-chaos': { type: 'boolean', default: false },
+      victims: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -54,7 +59,15 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
     rateLinesPerSec: integerOption('rate', values.rate ?? String(DEFAULT_CHAOS_OPTIONS.rateLinesPerSec), 1, 1_000_000),
     keep: values.keep ?? false,
     chaos: !(values['no-chaos'] ?? false),
+    victims: values.victims === undefined ? SERVICE_NAMES : victimsOption(values.victims),
   };
+}
+
+function victimsOption(text: string): ServiceName[] {
+  const names = text.split(',').map((name) => name.trim());
+  const unknown = names.filter((name) => !(SERVICE_NAMES as readonly string[]).includes(name));
+  if (names.length === 0 || unknown.length > 0) throw new Error(`--victims takes names among ${SERVICE_NAMES.join(', ')}, got "${text}"`);
+  return [...new Set(names)] as ServiceName[];
 }
 
 function integerOption(name: string, text: string, min: number, max: number): number {

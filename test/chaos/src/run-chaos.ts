@@ -23,7 +23,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describeExit } from './chaos-service.ts';
 import { ChaosAction, ChaosEventLog, formatEvent } from './chaos-events.ts';
 import { ChaosMonkey, restartDown } from './chaos-monkey.ts';
-import { replayCommand, type ChaosOptions } from './chaos-options.ts';
+import { expectsByteIdentical, replayCommand, type ChaosOptions } from './chaos-options.ts';
 import { formatReport, passes, type ChaosReport } from './chaos-report.ts';
 import { chaosSteps } from './chaos-schedule.ts';
 import { ChaosTopology, type StopRecord } from './chaos-topology.ts';
@@ -93,7 +93,7 @@ async function runOnTopology(topology: ChaosTopology, options: ChaosOptions): Pr
 }
 
 async function loadPhase(topology: ChaosTopology, load: LoadGenerator, log: ChaosEventLog, options: ChaosOptions): Promise<void> {
-  const monkey = options.chaos ? new ChaosMonkey(topology, chaosSteps(options.seed), log) : null;
+  const monkey = options.chaos ? new ChaosMonkey(topology, chaosSteps(options.seed, options.victims), log) : null;
   load.start();
   monkey?.start();
   const progress = setInterval(() => {
@@ -121,7 +121,8 @@ function judge(topology: ChaosTopology, load: LoadGenerator, log: ChaosEventLog,
   const trees = [parseTree(topology.outDirs[0]), parseTree(topology.outDirs[1])] as const;
   const collectors = [verifyCollector(trees[0], load.ledger), verifyCollector(trees[1], load.ledger)] as const;
   const comparison = compareCollectors(trees[0], trees[1]);
-  const passed = passes(collectors, comparison);
+  const byteIdenticalExpected = expectsByteIdentical(options);
+  const passed = passes(collectors, comparison, byteIdenticalExpected);
   const report: ChaosReport = {
     seed: options.seed,
     durationS: options.durationS,
@@ -135,6 +136,7 @@ function judge(topology: ChaosTopology, load: LoadGenerator, log: ChaosEventLog,
     collectors,
     comparison,
     uncleanStops: stops.filter(({ outcome }) => outcome.killed || outcome.exit.code !== 0),
+    byteIdenticalExpected,
     passed,
     replayCommand: replayCommand(options),
   };

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { SERVICE_NAMES } from '../src/chaos-service.ts';
+import { chaosOptions, expectsByteIdentical, replayCommand } from '../src/chaos-options.ts';
 import { chaosSteps, DOWN_MS, PAUSE_MS, type ChaosStep } from '../src/chaos-schedule.ts';
+import { parseCliOptions } from '../src/cli-options.ts';
 
 function firstSteps(seed: number, count: number): ChaosStep[] {
   const steps = chaosSteps(seed);
@@ -22,5 +24,23 @@ describe('chaos schedule', () => {
       expect(step.downMs).toBeLessThanOrEqual(DOWN_MS.max);
     }
     expect(new Set(steps.map((step) => step.victim))).toEqual(new Set(SERVICE_NAMES));
+  });
+
+  it('chaos schedule - --victims limits the schedule to those processes, and the replay command keeps them', () => {
+    const steps = chaosSteps(3, ['d1', 'shipperA']);
+    const victims = new Set(Array.from({ length: 200 }, () => steps.next().value.victim));
+    expect(victims).toEqual(new Set(['d1', 'shipperA']));
+    const cli = parseCliOptions(['--seed', '5', '--victims', 'd1,shipperA']);
+    expect(cli.victims).toEqual(['d1', 'shipperA']);
+    expect(replayCommand(chaosOptions({ seed: 5, victims: cli.victims }))).toContain('--victims d1,shipperA');
+    expect(replayCommand(chaosOptions({ seed: 5 }))).not.toContain('--victims');
+    expect(() => parseCliOptions(['--victims', 'd1,nginx'])).toThrow(/--victims takes names among/);
+  });
+
+  it('chaos schedule - byte-identical files are required only when no collector and no collector daemon is a victim', () => {
+    expect(expectsByteIdentical(chaosOptions({ seed: 1, victims: ['d1', 'shipperA', 'shipperB'] }))).toBe(true);
+    expect(expectsByteIdentical(chaosOptions({ seed: 1, victims: ['d1', 'd2'] }))).toBe(false);
+    expect(expectsByteIdentical(chaosOptions({ seed: 1 }))).toBe(false);
+    expect(expectsByteIdentical(chaosOptions({ seed: 1, chaos: false }))).toBe(true);
   });
 });
