@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import { clientSpreadName, type CollectorConfig, type DeepReadonly } from '@ringlog/config';
-import { CollectorEngine, CollectorSource, CollectorTelemetry, DeliveryLedger, WriteJournal, type EngineDelivery } from '@ringlog/collector';
+import { CollectorEngine, CollectorSource, CollectorTelemetry, DeliveryLedger, OrderLog, WriteJournal, type EngineDelivery } from '@ringlog/collector';
 import { loadOrCreateNodeId, type NodeId } from '@ringlog/delivery';
 import { installServiceSignals, listenAdminHttp, openDaemonLog, startEmbeddedDaemon, type DaemonLog } from '@ringlog/daemon-app';
 import type { Daemon } from '@ringlog/daemon';
@@ -89,7 +89,8 @@ function openDelivery(config: DeepReadonly<CollectorConfig>, logger: Logger): { 
   if (created) logger.info({ collectorId, stateDir: dir }, 'New collector id: shippers will keep batches for this collector from now on');
   for (const cut of recovery.truncated) logger.warn(cut, 'Cut back a file written by a flush the previous run did not finish; its lines come again');
   for (const skipped of recovery.skipped) logger.warn({ path: skipped }, 'Left alone a journal path outside every output root or not a regular file');
-  return { delivery: { journal, ledger: new DeliveryLedger(recovery.written) }, collectorId };
+  const orderLog = OrderLog.open(dir, recovery.orderLength);
+  return { delivery: { journal, ledger: new DeliveryLedger(recovery.written), orderLog, collectorId }, collectorId };
 }
 
 /** Directories the collector's files live under: split roots and the directories of plain files. */

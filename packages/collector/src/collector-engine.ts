@@ -21,11 +21,13 @@
 import type { CollectorConfig, DeepReadonly } from '@ringlog/config';
 import { FileCache, type FileCacheStats, type FileEvent, type OpenLogFile } from '@ringlog/vhost-files';
 import type { PipeTarget } from '@ringlog/vhost-files';
-import { decodeBatch, type BatchHeader } from '@ringlog/delivery';
+import { decodeBatch, encodeSyncRequest, type BatchHeader, type NodeId } from '@ringlog/delivery';
 import { buildRouters } from './build-routers.ts';
 import type { CollectorTelemetry } from './collector-telemetry.ts';
 import type { DeliveryLedger } from './delivery-ledger.ts';
 import type { LogRouter } from './log-router.ts';
+import type { OrderLog } from './order-log.ts';
+import { SyncCoordinator, type SyncEvent } from './sync-coordinator.ts';
 import type { WriteJournal } from './write-journal.ts';
 
 export interface CollectorEngineOptions {
@@ -48,14 +50,24 @@ export interface CollectorEngineOptions {
 export interface EngineDelivery {
   readonly ledger: DeliveryLedger;
   readonly journal: WriteJournal;
+  /** The order batches were written in, for catching up with a peer collector (absent: no catch-up). */
+  readonly orderLog?: OrderLog;
+  readonly collectorId?: NodeId;
 }
 
-/** A message received while a journaled flush runs, routed after it. */
-interface HeldMessage {
-  readonly groups: readonly string[];
-  readonly body: Buffer;
-  readonly header: BatchHeader | null;
+/** A message received while a journaled flush runs, handled after it in arrival order. */
+type HeldMessage =
+  | { readonly groups: readonly string[]; readonly body: Buffer; readonly header: BatchHeader | null; readonly replayed: boolean; readonly syncFrom?: undefined }
+  | { readonly syncFrom: string; readonly data: Buffer };
+
+export interface SyncIo {
+  reply(to: string, bodies: readonly Buffer[]): void;
+  request(body: Buffer): boolean;
+  log(event: SyncEvent): void;
 }
+
+/** How often a catch-up checks its timeouts. */
+const SYNC_CHECK_MS = 500;
 
 /** Sees each delivered message body before it is routed (the live tail); must not throw. */
 export type MessageTap = (groups: readonly string[], data: Buffer) => void;
@@ -93,12 +105,16 @@ export class CollectorEngine {
   #heldBytes = 0;
   /** A snapshot of accepted offsets was taken and not committed yet (a file write failed). */
   #uncommitted = false;
+  readonly #sync: SyncCoordinator | null;
+  #syncIo: SyncIo = { reply: () => undefined, request: () => false, log: () => undefined };
+  readonly #peers = new Set<NodeId>();
 
   constructor(options: CollectorEngineOptions) {
     this.#config = options.config;
     this.#telemetry = options.telemetry;
     this.#now = options.now ?? Date.now;
     this.#delivery = options.delivery ?? null;
+    this.#sync = this.#createSync(options.delivery);
     this.#pressureHighBytes = options.pressureHighBytes ?? options.config.output.max_pending_bytes + PRESSURE_HEADROOM_BYTES;
     this.#pressureLowBytes = options.pressureLowBytes ?? this.#pressureHighBytes / 2;
     const output = options.config.output;
@@ -182,14 +198,87 @@ export class CollectorEngine {
     this.#receive(groups, batch.body, batch);
   }
 
+  /** Catch-up: SYNC_REQUEST and SYNC_ORDER messages (messType SYNC_MESS_TYPE) from `sender`. */
+  deliverSync(sender: string, data: Buffer): void {
+    if (this.#closed || this.#sync === null) return;
+    if (this.#flushRunning !== null) {
+      this.#held.push({ syncFrom: sender, data });
+      return;
+    }
+    this.#handleSync(sender, data);
+  }
+
+  /** Starts catching up with a peer: the SYNC_REQUEST body to multicast, or null (nothing to catch up). */
+  beginCatchUp(syncId: number): Buffer | null {
+    const request = this.#sync?.begin(syncId) ?? null;
+    return request === null ? null : encodeSyncRequest(request);
+  }
+
+  /** Stops a catch-up (the connection was lost): what it captured is routed as usual. */
+  abandonCatchUp(reason: string): void {
+    this.#sync?.giveUp(reason);
+  }
+
+  /** How catch-up messages go out (the source multicasts them) and where its events are reported. */
+  onSync(io: SyncIo): void {
+    this.#syncIo = io;
+  }
+
+  /** Another collector acknowledged on the ack group: catching up with it is worth retrying. */
+  notePeer(collectorId: NodeId): void {
+    this.#peers.add(collectorId);
+  }
+
+  get syncCounters(): SyncCoordinator['counters'] | null {
+    return this.#sync?.counters ?? null;
+  }
+
+  #handleSync(sender: string, data: Buffer): void {
+    const sync = this.#sync as SyncCoordinator;
+    const message = sync.decode(data);
+    if (message?.kind === 'request') sync.onRequest(sender, message);
+    else if (message?.kind === 'order') sync.onOrder(message);
+  }
+
+  #createSync(delivery: EngineDelivery | undefined): SyncCoordinator | null {
+    if (delivery?.orderLog === undefined || delivery.collectorId === undefined) return null;
+    const { ledger, orderLog, collectorId } = delivery;
+    const timer = setInterval(() => this.#sync?.check(), SYNC_CHECK_MS);
+    timer.unref();
+    this.#timers.push(timer);
+    return new SyncCoordinator({
+      collectorId,
+      ledger,
+      orderLog,
+      route: (message) => this.#routeOrHold(message.groups, message.body, message.header, true),
+      ledgerChanged: () => {
+        for (const listener of this.#commitListeners) listener();
+      },
+      reply: (to, bodies) => this.#syncIo.reply(to, bodies),
+      request: (body) => this.#syncIo.request(body),
+      peerKnown: () => [...this.#peers].some((id) => id !== collectorId),
+      now: this.#now,
+      log: (event) => this.#syncIo.log(event),
+    });
+  }
+
   #receive(groups: readonly string[], body: Buffer, header: BatchHeader | null): void {
     if (this.#closed) throw new Error('deliver() after close()');
+    this.#routeOrHold(groups, body, header, false);
+  }
+
+  /**
+   * Held while a flush runs (in arrival order), else captured while catching up, else routed.
+   * `replayed`: a catch-up routes it, so it is never captured again.
+   */
+  #routeOrHold(groups: readonly string[], body: Buffer, header: BatchHeader | null, replayed: boolean): void {
     if (this.#delivery !== null && this.#flushRunning !== null) {
-      this.#held.push({ groups, body, header });
+      this.#held.push({ groups, body, header, replayed });
       this.#heldBytes += body.length;
       this.#checkPressure();
       return;
     }
+    if (!replayed && this.#sync?.capturing === true) return this.#sync.capture(groups, body, header);
     this.#route(groups, body, header);
     this.#scheduleFlush();
   }
@@ -199,6 +288,7 @@ export class CollectorEngine {
       const admission = this.#delivery.ledger.admit(header);
       if (admission !== 'write') return this.#telemetry.batchRefused(admission, header);
       this.#telemetry.counters.batchesWritten++;
+      this.#delivery.orderLog?.add(header);
     }
     this.#telemetry.messageDelivered(data.length);
     if (this.#messageTap !== null) this.#messageTap(groups, data);
@@ -237,7 +327,11 @@ export class CollectorEngine {
     const held = this.#held;
     this.#held = [];
     this.#heldBytes = 0;
-    for (const message of held) this.#route(message.groups, message.body, message.header);
+    for (const message of held) {
+      if (message.syncFrom !== undefined) this.#handleSync(message.syncFrom, message.data);
+      else if (!message.replayed && this.#sync?.capturing === true) this.#sync.capture(message.groups, message.body, message.header);
+      else this.#route(message.groups, message.body, message.header);
+    }
     if (!this.#closed) this.#scheduleFlush();
   }
 
@@ -307,11 +401,13 @@ export class CollectorEngine {
     if (paths.length === 0 && !delivery.ledger.acceptedChanged && !this.#uncommitted) return this.#writeQueued();
     // Everything routed so far is queued: this flush writes exactly the batches up to here.
     const snapshot = delivery.ledger.acceptedSnapshot();
+    const orderLength = delivery.orderLog?.length;
     this.#uncommitted = true;
     delivery.journal.prepare(paths);
     await this.#writeQueued();
     if (this.#cache.pendingBytes > 0) return; // a file failed: commit once it is written (or shed)
-    delivery.journal.commit(snapshot);
+    if (orderLength !== undefined) delivery.orderLog?.persist(orderLength);
+    delivery.journal.commit(snapshot, orderLength);
     delivery.ledger.committed(snapshot);
     this.#uncommitted = false;
     for (const listener of this.#commitListeners) listener();

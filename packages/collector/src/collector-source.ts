@@ -5,7 +5,8 @@
  * exactly-once engine it also multicasts the engine's acknowledgements to the ack group.
  */
 import { ReconnectingSession, formatEndpoint, parseSpreadName, type SpreadEvent } from '@ringlog/client';
-import { ACK_MESS_TYPE, BATCH_MESS_TYPE, type NodeId } from '@ringlog/delivery';
+import { randomInt } from 'node:crypto';
+import { ACK_MESS_TYPE, BATCH_MESS_TYPE, SYNC_MESS_TYPE, decodeAck, type NodeId } from '@ringlog/delivery';
 import { AckPublisher } from './ack-publisher.ts';
 import type { CollectorEngine } from './collector-engine.ts';
 import type { CollectorTelemetry } from './collector-telemetry.ts';
@@ -28,6 +29,7 @@ export class CollectorSource {
   readonly #endpoint: string;
   readonly #statusDone: Promise<void>;
   readonly #acks: AckPublisher | null = null;
+  readonly #ackGroup: string | null = null;
 
   constructor(options: CollectorSourceOptions, engine: CollectorEngine, telemetry: CollectorTelemetry) {
     const endpoint = parseSpreadName(options.daemon);
@@ -48,6 +50,10 @@ export class CollectorSource {
       const acks = new AckPublisher(ledger, { collectorId, send: (data) => this.#sendAck(group, data) });
       engine.onCommit(() => acks.changed());
       this.#acks = acks;
+      // Catch-up requests of the other collectors arrive on the ack group, answers on our private group.
+      this.#ackGroup = group;
+      this.#session.join(group);
+      engine.onSync({ reply: (to, bodies) => this.#sendSync([to], bodies), request: (body) => this.#sendSync([group], [body]), log: (event) => telemetry.syncEvent(event) });
     }
     engine.onPressure((paused) => {
       const session = this.#session.current;
@@ -91,10 +97,39 @@ export class CollectorSource {
   readonly #onEvent = (event: SpreadEvent): void => {
     if (event.type !== 'message') return;
     if (event.messType === BATCH_MESS_TYPE) this.#engine.deliverBatch(event.groups, event.data);
-    else if (event.messType !== ACK_MESS_TYPE) this.#engine.deliver(event.groups, event.data);
+    else if (event.messType === SYNC_MESS_TYPE) this.#engine.deliverSync(event.sender, event.data);
+    else if (event.messType === ACK_MESS_TYPE) this.#notePeer(event.data);
+    else this.#engine.deliver(event.groups, event.data);
     // A gap changes the ledger without a commit: acknowledge it too.
     if (event.messType === BATCH_MESS_TYPE && this.#engine.ledger?.hasChanges === true) this.#acks?.changed();
   };
+
+  /** After every (re)connection: follow a peer's order for what was missed (docs/delivery.md). */
+  #startCatchUp(): void {
+    if (this.#ackGroup === null) return;
+    const request = this.#engine.beginCatchUp(randomInt(2 ** 31));
+    if (request !== null && !this.#sendSync([this.#ackGroup], [request])) this.#engine.abandonCatchUp('could not send the request');
+  }
+
+  /** Other collectors' acknowledgements tell who the peers are (for catch-up). */
+  #notePeer(data: Buffer): void {
+    try {
+      this.#engine.notePeer(decodeAck(data).collectorId);
+    } catch {
+      // Malformed: shippers count these; a collector only wants the sender's id.
+    }
+  }
+
+  #sendSync(groups: readonly string[], bodies: readonly Buffer[]): boolean {
+    const session = this.#session.current;
+    if (session === null || !session.isOpen) return false;
+    try {
+      for (const data of bodies) session.multicastNow({ service: 'AGREED', groups: [...groups], messType: SYNC_MESS_TYPE, data });
+      return true;
+    } catch {
+      return false;
+    }
+  }
 
   #sendAck(group: string, data: Buffer): boolean {
     const session = this.#session.current;
@@ -116,9 +151,11 @@ export class CollectorSource {
         case 'connected':
           this.#telemetry.connected(this.#endpoint, status.privateGroup, this.#engine.groups);
           if (this.#engine.paused) this.#session.current?.pause();
+          this.#startCatchUp();
           this.#acks?.publishAllNow();
           break;
         case 'disconnected':
+          this.#engine.abandonCatchUp('lost the daemon connection');
           this.#telemetry.disconnected(this.#endpoint, status.cause);
           break;
         case 'reconnecting':

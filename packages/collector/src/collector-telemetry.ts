@@ -3,6 +3,7 @@
  * the source never log inline, and every log line has a counter behind it.
  */
 import type { BatchHeader } from '@ringlog/delivery';
+import type { SyncEvent } from './sync-coordinator.ts';
 import type { FileEvent } from '@ringlog/vhost-files';
 import type { Logger } from 'pino';
 
@@ -101,6 +102,23 @@ export class CollectorTelemetry {
     }
     this.counters.batchesGap++;
     this.#warnSometimes('gap', { shipper: header.shipperId, startOffset: header.startOffset }, 'A shipper batch arrived beyond a gap; asking the shipper to send again');
+  }
+
+  syncEvent(event: SyncEvent): void {
+    switch (event.type) {
+      case 'asked':
+        return void this.#logger.info({ orderLength: event.orderLength }, 'Asking the other collectors for the order of what this one missed');
+      case 'answered':
+        return void this.#logger.info({ to: event.to, fromIndex: event.fromIndex, entries: event.entries, diverged: event.diverged }, 'Sent a collector catching up the order of what it missed');
+      case 'caught-up':
+        return void this.#logger.info({ responder: event.responder, entries: event.entries, capturedMessages: event.capturedMessages }, "Caught up in the other collector's order");
+      case 'gave-up':
+        return void this.#logger.warn({ reason: event.reason, capturedMessages: event.capturedMessages }, "Catch-up given up: writing in this collector's own order (each line still once)");
+      case 'not-answered':
+        return void this.#logger.info({ to: event.to, reason: event.reason }, 'Did not answer a collector catching up');
+      case 'bad-message':
+        return this.#warnSometimes('bad_sync', { error: event.error.message }, 'Dropped a malformed catch-up message');
+    }
   }
 
   badBatch(error: Error): void {

@@ -68,6 +68,19 @@ export class DeliveryLedger {
     return this.#changed.size > 0;
   }
 
+  /** Where the next batch of this header's shipper must start (its floor if never seen). */
+  acceptedOf(header: BatchHeader): number {
+    return this.#shippers.get(header.shipperId)?.accepted ?? header.floorOffset;
+  }
+
+  /** Asks (through the next acknowledgement's gap flag) for this shipper's batches from its accepted offset. */
+  requestFrom(shipperId: NodeId): void {
+    const progress = this.#shippers.get(shipperId);
+    if (progress === undefined) return;
+    progress.gapAt = progress.accepted;
+    this.#changed.add(shipperId);
+  }
+
   /** Whether anything was accepted since the last `acceptedSnapshot()`. */
   get acceptedChanged(): boolean {
     return this.#acceptedChanged;

@@ -14,3 +14,5 @@ export { AckPublisher, type AckPublisherOptions } from './ack-publisher.ts';
 export { DeliveryLedger, type Admission, type LedgerCounters } from './delivery-ledger.ts';
 export { WriteJournal, JOURNAL_FILE, type JournalOpenOptions, type JournalRecovery } from './write-journal.ts';
 export type { EngineDelivery } from './collector-engine.ts';
+export { OrderLog, ORDER_LOG_FILE } from './order-log.ts';
+export { SyncCoordinator, type SyncEvent, type SyncCounters } from './sync-coordinator.ts';

@@ -36,6 +36,8 @@ export interface JournalOpenOptions {
 
 export interface JournalRecovery {
   readonly written: Map<NodeId, number>;
+  /** Entries of the order log the last commit covered. */
+  readonly orderLength: number;
   /** Files cut back to their size before an uncommitted flush. */
   readonly truncated: readonly { readonly path: string; readonly fromBytes: number; readonly toBytes: number }[];
   /** Pending paths left alone: outside every output root, or no longer a regular file. */
@@ -44,6 +46,7 @@ export interface JournalRecovery {
 
 interface JournalState {
   written: Map<NodeId, number>;
+  orderLength: number;
   pending: Map<string, number>;
 }
 
@@ -51,13 +54,15 @@ export class WriteJournal {
   readonly file: string;
   readonly #fsync: boolean;
   #written: Map<NodeId, number>;
+  #orderLength: number;
   readonly #pending = new Map<string, number>();
   #writes = 0;
 
-  private constructor(file: string, fsync: boolean, written: Map<NodeId, number>) {
+  private constructor(file: string, fsync: boolean, written: Map<NodeId, number>, orderLength: number) {
     this.file = file;
     this.#fsync = fsync;
     this.#written = written;
+    this.#orderLength = orderLength;
   }
 
   /** Reads the journal (creating the directory 0700), repairs files of an uncommitted flush. */
@@ -72,9 +77,9 @@ export class WriteJournal {
       if (cut === 'skipped') skipped.push(target);
       else if (cut !== null) truncated.push(cut);
     }
-    const journal = new WriteJournal(file, options.fsync, state.written);
+    const journal = new WriteJournal(file, options.fsync, state.written, state.orderLength);
     if (state.pending.size > 0 || !existsSync(file)) journal.#save();
-    return { journal, recovery: { written: new Map(state.written), truncated, skipped } };
+    return { journal, recovery: { written: new Map(state.written), orderLength: state.orderLength, truncated, skipped } };
   }
 
   get writes(): number {
@@ -101,14 +106,15 @@ export class WriteJournal {
   }
 
   /** Every file touched since the last commit is written up to `written`: records it. */
-  commit(written: ReadonlyMap<NodeId, number>): void {
+  commit(written: ReadonlyMap<NodeId, number>, orderLength = this.#orderLength): void {
     this.#written = new Map(written);
+    this.#orderLength = orderLength;
     this.#pending.clear();
     this.#save();
   }
 
   #save(): void {
-    const state = { version: VERSION, written: Object.fromEntries(this.#written), pending: Object.fromEntries(this.#pending) };
+    const state = { version: VERSION, written: Object.fromEntries(this.#written), order: this.#orderLength, pending: Object.fromEntries(this.#pending) };
     writeFileAtomic(this.file, `${JSON.stringify(state)}\n`, { fsync: this.#fsync });
     this.#writes++;
   }
@@ -153,7 +159,7 @@ function readState(file: string): JournalState {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { written: new Map(), pending: new Map() };
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { written: new Map(), orderLength: 0, pending: new Map() };
     throw error;
   }
   let value: unknown;
@@ -167,6 +173,8 @@ function readState(file: string): JournalState {
 
 function parseState(file: string, value: unknown): JournalState {
   if (!isRecord(value) || value['version'] !== VERSION) throw new JournalError(file, `is not a version ${VERSION} write journal`);
+  const orderLength = value['order'] ?? 0;
+  if (typeof orderLength !== 'number' || !Number.isSafeInteger(orderLength) || orderLength < 0) throw new JournalError(file, `has order length ${shown(orderLength)}`);
   const written = new Map<NodeId, number>();
   for (const [id, offset] of entriesOf(file, value['written'], 'written')) {
     if (!isNodeId(id)) throw new JournalError(file, `names shipper ${JSON.stringify(id.slice(0, 40))}, not an id of 32 hex digits`);
@@ -179,7 +187,7 @@ function parseState(file: string, value: unknown): JournalState {
     if (!Number.isSafeInteger(sizeBytes) || sizeBytes < ABSENT) throw new JournalError(file, `has size ${shown(sizeBytes)} for ${target}`);
     pending.set(target, sizeBytes);
   }
-  return { written, pending };
+  return { written, orderLength, pending };
 }
 
 function entriesOf(file: string, value: unknown, key: string): [string, number][] {

@@ -176,7 +176,7 @@ describe('collector engine - exactly once', () => {
         [SHIPPER_2, histories[1]?.total],
       ]),
     );
-    expect(storedJournal()).toEqual({ version: 1, written: { [SHIPPER_1]: histories[0]?.total, [SHIPPER_2]: histories[1]?.total }, pending: {} });
+    expect(storedJournal()).toEqual({ version: 1, written: { [SHIPPER_1]: histories[0]?.total, [SHIPPER_2]: histories[1]?.total }, order: 0, pending: {} });
   });
 
   it('a batch beyond a gap is not written; the resend fills the gap in order', async () => {
@@ -249,7 +249,7 @@ describe('collector engine - exactly once', () => {
     expect(under.telemetry.counters.messages).toBe(0);
     expect(delivery.ledger.shipperCount).toBe(0);
     expect(existsSync(root) ? [...(await listTree(root)).keys()] : []).toEqual([]);
-    expect(storedJournal()).toEqual({ version: 1, written: {}, pending: {} });
+    expect(storedJournal()).toEqual({ version: 1, written: {}, order: 0, pending: {} });
 
     // The engine carries on.
     under.engine.deliverBatch([GROUP], valid.message);
@@ -303,7 +303,7 @@ describe('collector engine - exactly once', () => {
     await flushing;
     await closing;
     expect(await linesOf('c.example.org')).toContain('GET /plain HTTP/1.1 200');
-    expect(storedJournal()).toEqual({ version: 1, written: { [SHIPPER_1]: history.total }, pending: {} });
+    expect(storedJournal()).toEqual({ version: 1, written: { [SHIPPER_1]: history.total }, order: 0, pending: {} });
     const batchLinesOnly = (await linesOf('c.example.org')).filter((line) => line !== 'GET /plain HTTP/1.1 200');
     expect(batchLinesOnly).toEqual(history.expected.get('c.example.org') ?? []);
   });
@@ -357,7 +357,7 @@ describe('collector engine - exactly once', () => {
     await expectExactlyOnce([history], 'after the restart: ');
     expect(restarted.telemetry.counters.batchesWritten).toBe(8);
     expect(restarted.telemetry.counters.batchesDuplicate).toBe(8 + 16);
-    expect(storedJournal()).toEqual({ version: 1, written: { [SHIPPER_1]: history.total }, pending: {} });
+    expect(storedJournal()).toEqual({ version: 1, written: { [SHIPPER_1]: history.total }, order: 0, pending: {} });
   });
 
   it('a vhost whose file name is too long to look at fails alone: the other files are still written', async () => {

@@ -59,10 +59,10 @@ describe('write journal - open, prepare, commit', () => {
   it('open on an empty (even missing) dir creates it 0700 with an empty written.json', () => {
     const { journal, recovery } = open();
     expect(journal.file).toBe(journalFile);
-    expect(stored()).toEqual({ version: 1, written: {}, pending: {} });
+    expect(stored()).toEqual({ version: 1, written: {}, order: 0, pending: {} });
     expect(journal.writes).toBe(1);
     expect(statSync(stateDir).mode & 0o777).toBe(0o700);
-    expect(recovery).toEqual({ written: new Map(), truncated: [], skipped: [] });
+    expect(recovery).toEqual({ written: new Map(), orderLength: 0, truncated: [], skipped: [] });
     expect(existsSync(`${journalFile}.tmp`)).toBe(false);
   });
 
@@ -114,7 +114,7 @@ describe('write journal - open, prepare, commit', () => {
 
     journal.commit(new Map([[SHIPPER_A, 1234]]));
     expect(journal.writes).toBe(4);
-    expect(stored()).toEqual({ version: 1, written: { [SHIPPER_A]: 1234 }, pending: {} });
+    expect(stored()).toEqual({ version: 1, written: { [SHIPPER_A]: 1234 }, order: 0, pending: {} });
 
     // After the commit the sizes are recorded afresh.
     journal.prepare([a]);
@@ -125,7 +125,7 @@ describe('write journal - open, prepare, commit', () => {
         [SHIPPER_B, 7],
       ]),
     );
-    expect(stored()).toEqual({ version: 1, written: { [SHIPPER_A]: 2000, [SHIPPER_B]: 7 }, pending: {} });
+    expect(stored()).toEqual({ version: 1, written: { [SHIPPER_A]: 2000, [SHIPPER_B]: 7 }, order: 0, pending: {} });
     expect(journal.writes).toBe(6);
   });
 
@@ -191,7 +191,7 @@ describe('write journal - recovery after a crash between prepare and commit', ()
     expect(recovery.truncated).toContainEqual({ path: dotted, fromBytes: 4, toBytes: 2 });
     expect(recovery.skipped).toEqual([]);
     // The repair is recorded: pending is gone, the offsets stay.
-    expect(stored()).toEqual({ version: 1, written: { [SHIPPER_A]: 100 }, pending: {} });
+    expect(stored()).toEqual({ version: 1, written: { [SHIPPER_A]: 100 }, order: 0, pending: {} });
     expect(journal.writes).toBe(1);
 
     // A second restart finds nothing to do.
