@@ -35,7 +35,7 @@ if (cli.help) {
   const controller = new AbortController();
   abortOnSignals(controller);
   try {
-    const report = await runChaos(chaosOptions({ seed: cli.seed, durationS: cli.durationS, rateLinesPerSec: cli.rateLinesPerSec, keep: cli.keep, chaos: cli.chaos, victims: cli.victims, signal: controller.signal }));
+    const report = await runChaos(chaosOptions({ seed: cli.seed, durationS: cli.durationS, rateLinesPerSec: cli.rateLinesPerSec, keep: cli.keep, chaos: cli.chaos, victims: cli.victims, allowDifferentBytes: cli.allowDifferentBytes, signal: controller.signal }));
     process.exitCode = report.passed ? 0 : 1;
   } catch (error) {
     const cause = error instanceof Error ? (error.cause as Error | undefined) : undefined;

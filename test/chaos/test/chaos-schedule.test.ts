@@ -37,10 +37,11 @@ describe('chaos schedule', () => {
     expect(() => parseCliOptions(['--victims', 'd1,nginx'])).toThrow(/--victims takes names among/);
   });
 
-  it('chaos schedule - byte-identical files are required only when no collector and no collector daemon is a victim', () => {
-    expect(expectsByteIdentical(chaosOptions({ seed: 1, victims: ['d1', 'shipperA', 'shipperB'] }))).toBe(true);
-    expect(expectsByteIdentical(chaosOptions({ seed: 1, victims: ['d1', 'd2'] }))).toBe(false);
-    expect(expectsByteIdentical(chaosOptions({ seed: 1 }))).toBe(false);
-    expect(expectsByteIdentical(chaosOptions({ seed: 1, chaos: false }))).toBe(true);
+  it('chaos schedule - byte-identical files are required unless --allow-different-bytes, which the replay command keeps', () => {
+    expect(expectsByteIdentical(chaosOptions({ seed: 1 }))).toBe(true);
+    expect(expectsByteIdentical(chaosOptions({ seed: 1, victims: ['d2', 'collector1'] }))).toBe(true);
+    const relaxed = parseCliOptions(['--seed', '1', '--allow-different-bytes']);
+    expect(expectsByteIdentical(chaosOptions({ seed: 1, allowDifferentBytes: relaxed.allowDifferentBytes }))).toBe(false);
+    expect(replayCommand(chaosOptions({ seed: 1, allowDifferentBytes: true }))).toContain('--allow-different-bytes');
   });
 });

@@ -1,23 +1,20 @@
 /**
  * The chaos test, short, for CI: the same harness as `pnpm test:chaos`, in this process, with a
- * fixed seed: 30 s of load and chaos over all seven processes, then 20 s killing only the
- * shippers and d1, after which the collectors' files must be byte-identical (about 100 s in all
- * on two cores). Each run happens once in beforeAll; each `it` checks one property of its report,
- * so a failure says which one broke. The whole summary is printed, with the replay command.
+ * fixed seed and 30 s of load and chaos over all seven processes (about a minute in all on two
+ * cores). The run happens once in beforeAll; each `it` checks one property of its report, so a
+ * failure says which one broke. The whole summary is printed, with the replay command.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChaosAction, chaosOptions, formatReport, runChaos, type ChaosReport } from '../src/index.ts';
 
-const SEED = 20_261_122;
+/** Its first six kills: d2, collector2, collector1, shipperB, d1, d3 (every kind of outage a collector can have). */
+const SEED = 20_261_128;
 const DURATION_S = 30;
 const RATE_LINES_PER_SEC = 1000;
 /** Short: once the shippers resend from their spools the files fill within seconds. */
 const SETTLE_STALL_TIMEOUT_MS = 20_000;
 const RUN_TIMEOUT_MS = 150_000;
 
-/** The second run's victims: nothing on the collectors' side, so both see one stream. */
-const SHIPPER_SIDE = ['d1', 'shipperA', 'shipperB'] as const;
-const SHIPPER_SIDE_DURATION_S = 20;
 
 describe('chaos, short', () => {
   const abandon = new AbortController();
@@ -67,47 +64,7 @@ describe('chaos, short', () => {
     expect(report.comparison.samePerWriterOrder, summary()).toBe(true);
   });
 
-  it('chaos - the run passes; byte-identical files are not required after collector-side kills', () => {
-    expect(report.byteIdenticalExpected).toBe(false);
-    expect(report.passed, summary()).toBe(true);
-  });
-});
-
-describe('chaos, short, shipper side only', () => {
-  const abandon = new AbortController();
-  let run: Promise<ChaosReport> | null = null;
-  let report: ChaosReport;
-
-  beforeAll(async () => {
-    run = runChaos(
-      chaosOptions({
-        seed: SEED + 1,
-        durationS: SHIPPER_SIDE_DURATION_S,
-        rateLinesPerSec: RATE_LINES_PER_SEC,
-        victims: SHIPPER_SIDE,
-        settleStallTimeoutMs: SETTLE_STALL_TIMEOUT_MS,
-        signal: abandon.signal,
-      }),
-    );
-    report = await run;
-  }, RUN_TIMEOUT_MS);
-
-  afterAll(async () => {
-    abandon.abort();
-    await run?.catch(() => undefined);
-  }, 30_000);
-
-  const summary = (): string => formatReport(report).join('\n');
-
-  it('chaos - shippers and d1 killed: every accepted line once at both collectors', () => {
-    expect(report.events.some((event) => event.action === ChaosAction.KILL), summary()).toBe(true);
-    expect(report.collectors.map((verdict) => [verdict.lost, verdict.duplicated, verdict.unknown]), summary()).toEqual([
-      [0, 0, 0],
-      [0, 0, 0],
-    ]);
-  });
-
-  it('chaos - shippers and d1 killed: both collectors wrote byte-identical files', () => {
+  it('chaos - both collectors wrote byte-identical files (the one back from an outage followed the other)', () => {
     expect(report.byteIdenticalExpected).toBe(true);
     expect(report.comparison.byteIdentical, summary()).toBe(true);
   });
