@@ -49,6 +49,10 @@ function registerDeliveryMetrics(registry: Registry, engine: CollectorEngine, te
   totalCounter(registry, 'batches_malformed_total', 'Messages typed as shipper batches whose header is invalid (dropped).', () => counters.batchesMalformed);
   totalCounter(registry, 'bytes_skipped_total', "Bytes of shipper history this collector will never get: it lagged past the shipper's lagging_collector_max_bytes.", () => engine.ledger?.counters.bytesSkipped ?? 0);
   gauge(registry, 'shippers', 'Shippers this collector has written batches of.', () => engine.ledger?.shipperCount ?? 0);
+  const sync = () => engine.syncCounters;
+  totalCounter(registry, 'catch_ups_total', 'Catch-ups after a (re)connection that followed a peer collector to the end.', () => sync()?.caughtUp ?? 0);
+  totalCounter(registry, 'catch_ups_given_up_total', "Catch-ups given up (no peer, a diverged order, a stall): written in this collector's own order.", () => sync()?.gaveUp ?? 0);
+  totalCounter(registry, 'catch_up_answers_total', 'Catch-up requests of peer collectors answered.', () => sync()?.answers ?? 0);
 }
 
 function registerTailMetrics(registry: Registry, counters: TailCounters): void {
