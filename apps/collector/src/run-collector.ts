@@ -90,6 +90,7 @@ function openDelivery(config: DeepReadonly<CollectorConfig>, logger: Logger): { 
   for (const cut of recovery.truncated) logger.warn(cut, 'Cut back a file written by a flush the previous run did not finish; its lines come again');
   for (const skipped of recovery.skipped) logger.warn({ path: skipped }, 'Left alone a journal path outside every output root or not a regular file');
   const orderLog = OrderLog.open(dir, recovery.orderLength);
+  orderLog.fsync = config.output.fsync === 'always';
   return { delivery: { journal, ledger: new DeliveryLedger(recovery.written), orderLog, collectorId }, collectorId };
 }
 

@@ -103,6 +103,8 @@ export class CollectorEngine {
   readonly #commitListeners: (() => void)[] = [];
   #held: HeldMessage[] = [];
   #heldBytes = 0;
+  /** Held messages a catch-up routed during this flush: they go first (see #routeOrHold). */
+  #heldFromCatchUp = 0;
   /** A snapshot of accepted offsets was taken and not committed yet (a file write failed). */
   #uncommitted = false;
   readonly #sync: SyncCoordinator | null;
@@ -269,11 +271,14 @@ export class CollectorEngine {
 
   /**
    * Held while a flush runs (in arrival order), else captured while catching up, else routed.
-   * `replayed`: a catch-up routes it, so it is never captured again.
+   * `replayed`: a catch-up routes it, so it is never captured again. Nothing is captured while a
+   * flush runs, so what a catch-up routes then (giving up) arrived before everything held: it is
+   * held ahead of them, or a batch held after it would be routed first and dropped as a gap.
    */
   #routeOrHold(groups: readonly string[], body: Buffer, header: BatchHeader | null, replayed: boolean): void {
     if (this.#delivery !== null && this.#flushRunning !== null) {
-      this.#held.push({ groups, body, header, replayed });
+      if (replayed) this.#held.splice(this.#heldFromCatchUp++, 0, { groups, body, header, replayed });
+      else this.#held.push({ groups, body, header, replayed });
       this.#heldBytes += body.length;
       this.#checkPressure();
       return;
@@ -327,6 +332,7 @@ export class CollectorEngine {
     const held = this.#held;
     this.#held = [];
     this.#heldBytes = 0;
+    this.#heldFromCatchUp = 0;
     for (const message of held) {
       if (message.syncFrom !== undefined) this.#handleSync(message.syncFrom, message.data);
       else if (!message.replayed && this.#sync?.capturing === true) this.#sync.capture(message.groups, message.body, message.header);

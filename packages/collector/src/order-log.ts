@@ -10,7 +10,7 @@
  * before the journal records the new length; a longer file after a crash is cut back to it.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { CHAIN_BYTES, NODE_ID_BYTES, type BatchId } from '@ringlog/delivery';
 import { JournalError } from './errors.ts';
@@ -27,6 +27,8 @@ interface PendingEntry {
 export class OrderLog {
   readonly file: string;
   readonly #fd: number;
+  /** fsync appends (with output.fsync: always, as the journal is), so the log never ends short of it. */
+  fsync = false;
   #persisted: number;
   #pending: PendingEntry[] = [];
   #chain: Buffer;
@@ -99,6 +101,7 @@ export class OrderLog {
     for (let index = 0; index < count; index++) encodeRecord(this.#pending[index] as PendingEntry, buffer, index * RECORD_BYTES);
     let written = 0;
     while (written < buffer.length) written += writeSync(this.#fd, buffer, written, buffer.length - written);
+    if (this.fsync) fsyncSync(this.#fd);
     this.#pending = this.#pending.slice(count);
     this.#persisted = length;
   }

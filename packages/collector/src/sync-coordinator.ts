@@ -186,6 +186,8 @@ export class SyncCoordinator {
     this.#catchUp = null;
     this.counters.caughtUp++;
     this.#host.log({ type: 'caught-up', responder: catchUp.responder as NodeId, entries: catchUp.script.length, capturedMessages: catchUp.captured.length });
+    // Plain messages (no batch header) are in no script: those from before the cut would be lost.
+    for (const message of catchUp.captured.slice(0, catchUp.cutIndex)) if (message.header === null) this.#host.route(message);
     for (const message of catchUp.captured.slice(catchUp.cutIndex)) this.#host.route(message);
   }
 

@@ -115,6 +115,7 @@ function decodeOrder(data: Buffer): SyncOrder {
   const at = 2 + NODE_ID_BYTES;
   const count = data.readUInt32BE(at + 14);
   if (count > ORDER_ENTRIES_MAX || data.length !== ORDER_HEADER_BYTES + count * ORDER_ENTRY_BYTES) throw new BadSyncError(`a SYNC_ORDER of ${count} entries cannot be ${data.length} bytes`);
+  if ((data[at + 4] as number) > 1 || (data[at + 5] as number) > 1) throw new BadSyncError(`a SYNC_ORDER's status and final flags are 0 or 1, not ${data[at + 4]} and ${data[at + 5]}`);
   const entries: BatchId[] = [];
   for (let offset = ORDER_HEADER_BYTES; offset < data.length; offset += ORDER_ENTRY_BYTES) {
     const startOffset = safe(data.readBigUInt64BE(offset + NODE_ID_BYTES));
