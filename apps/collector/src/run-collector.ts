@@ -91,7 +91,8 @@ function openDelivery(config: DeepReadonly<CollectorConfig>, logger: Logger): { 
   for (const skipped of recovery.skipped) logger.warn({ path: skipped }, 'Left alone a journal path outside every output root or not a regular file');
   const orderLog = OrderLog.open(dir, recovery.orderLength);
   orderLog.fsync = config.output.fsync === 'always';
-  return { delivery: { journal, ledger: new DeliveryLedger(recovery.written), orderLog, collectorId }, collectorId };
+  const peersFile = path.join(dir, 'peers.json');
+  return { delivery: { journal, ledger: new DeliveryLedger(recovery.written), orderLog, collectorId, peersFile }, collectorId };
 }
 
 /** Directories the collector's files live under: split roots and the directories of plain files. */

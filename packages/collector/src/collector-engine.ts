@@ -21,7 +21,8 @@
 import type { CollectorConfig, DeepReadonly } from '@ringlog/config';
 import { FileCache, type FileCacheStats, type FileEvent, type OpenLogFile } from '@ringlog/vhost-files';
 import type { PipeTarget } from '@ringlog/vhost-files';
-import { decodeBatch, encodeSyncRequest, type BatchHeader, type NodeId } from '@ringlog/delivery';
+import { readFileSync } from 'node:fs';
+import { decodeBatch, encodeSyncRequest, isNodeId, writeFileAtomic, type BatchHeader, type NodeId } from '@ringlog/delivery';
 import { buildRouters } from './build-routers.ts';
 import type { CollectorTelemetry } from './collector-telemetry.ts';
 import type { DeliveryLedger } from './delivery-ledger.ts';
@@ -53,6 +54,8 @@ export interface EngineDelivery {
   /** The order batches were written in, for catching up with a peer collector (absent: no catch-up). */
   readonly orderLog?: OrderLog;
   readonly collectorId?: NodeId;
+  /** Where the other collectors seen on the ack group are remembered across restarts. */
+  readonly peersFile?: string;
 }
 
 /** A message received while a journaled flush runs, handled after it in arrival order. */
@@ -80,6 +83,17 @@ const FLUSH_EARLY_BYTES = 512 * 1024;
 const IDLE_SWEEP_MAX_MS = 10_000;
 /** Files that failed are retried from flushes; this timer flushes when no traffic would. */
 const RETRY_FLUSH_MS = 1_000;
+
+/** The peers remembered in `file`; an unreadable or edited file is an empty list (relearned from acknowledgements). */
+function readPeers(file: string | undefined): NodeId[] {
+  if (file === undefined) return [];
+  try {
+    const peers = (JSON.parse(readFileSync(file, 'utf8')) as { peers?: unknown }).peers;
+    return Array.isArray(peers) ? peers.filter((id): id is NodeId => typeof id === 'string' && isNodeId(id)) : [];
+  } catch {
+    return [];
+  }
+}
 
 export class CollectorEngine {
   readonly #config: DeepReadonly<CollectorConfig>;
@@ -117,6 +131,7 @@ export class CollectorEngine {
     this.#now = options.now ?? Date.now;
     this.#delivery = options.delivery ?? null;
     this.#sync = this.#createSync(options.delivery);
+    for (const peer of readPeers(options.delivery?.peersFile)) this.#peers.add(peer);
     this.#pressureHighBytes = options.pressureHighBytes ?? options.config.output.max_pending_bytes + PRESSURE_HEADROOM_BYTES;
     this.#pressureLowBytes = options.pressureLowBytes ?? this.#pressureHighBytes / 2;
     const output = options.config.output;
@@ -226,9 +241,15 @@ export class CollectorEngine {
     this.#syncIo = io;
   }
 
-  /** Another collector acknowledged on the ack group: catching up with it is worth retrying. */
+  /**
+   * Another collector acknowledged on the ack group: catching up with it is worth it. Remembered
+   * in `peersFile`, so that a restarted collector knows it has a peer before hearing from it.
+   */
   notePeer(collectorId: NodeId): void {
+    if (this.#peers.has(collectorId) || collectorId === this.#delivery?.collectorId) return;
     this.#peers.add(collectorId);
+    const file = this.#delivery?.peersFile;
+    if (file !== undefined) writeFileAtomic(file, `${JSON.stringify({ peers: [...this.#peers] })}\n`, { fsync: false });
   }
 
   get syncCounters(): SyncCoordinator['counters'] | null {

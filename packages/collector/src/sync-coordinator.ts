@@ -72,6 +72,7 @@ export class SyncCoordinator {
     this.giveUp('a new catch-up started');
     const orderLength = this.#host.orderLog.length;
     if (orderLength === 0) return null; // a new collector: nothing of a peer's order to follow yet
+    if (!this.#host.peerKnown()) return null; // a lone collector: nobody to follow, and no reason to wait
     this.#catchUp = new CatchUp(syncId, this.#host.collectorId, this.#host.now());
     this.counters.requests++;
     this.#host.log({ type: 'asked', orderLength });

@@ -90,7 +90,7 @@ class Box {
   readonly events: SyncEvent[] = [];
   present = true;
   engine!: CollectorEngine;
-  delivery!: Required<EngineDelivery>;
+  delivery!: Required<Omit<EngineDelivery, 'peersFile'>>;
   readonly #ring: FakeRing;
 
   constructor(name: string, id: NodeId, ring: FakeRing) {
@@ -122,6 +122,9 @@ class Box {
       },
       log: (event) => this.events.push(event),
     });
+    // Each knows the other (in the field: from the other's acknowledgements on the ack group).
+    for (const member of this.#ring.members) if (member !== this) this.engine.notePeer(member.id);
+    for (const member of this.#ring.members) if (member !== this && member.engine !== undefined) member.engine.notePeer(this.id);
   }
 
   async stop(): Promise<void> {
@@ -393,6 +396,7 @@ describe('collector engine - catch-up given up while a flush runs', () => {
     const [b0, b1, b2, b3] = history.batches as [Batch, Batch, Batch, Batch];
     box.engine.deliverBatch([GROUP], b0.message);
     await box.flush();
+    box.engine.notePeer(COLLECTOR_A);
     expect(box.engine.beginCatchUp(1)).not.toBeNull();
     box.engine.deliverBatch([GROUP], b1.message); // captured
     const flushing = box.engine.flush();

@@ -432,20 +432,13 @@ describe('sync coordinator - no answer', () => {
     expect(text(box.written)).toEqual(text([a(0), a(1)]));
   });
 
-  it('without a peer known: gives up at the first timeout without asking again', () => {
+  it('without a peer known: no catch-up at all (a lone collector never waits)', () => {
     const box = new Collector(COLLECTOR_1);
     box.peer = false;
     box.deliver(a(0));
-    box.deliverSync(box.privateGroup, box.begin(1));
-    box.deliver(a(1));
-    box.nowMs += ANSWER_TIMEOUT_MS;
-    box.sync.check();
-    expect(box.sync.capturing).toBe(true);
-    box.nowMs += 1;
-    box.sync.check();
-    expect(box.requests).toEqual([]);
+    expect(box.sync.begin(1)).toBeNull();
     expect(box.sync.capturing).toBe(false);
-    expect(box.events.at(-1)).toMatchObject({ type: 'gave-up', reason: 'no peer answered' });
+    box.deliver(a(1));
     expect(text(box.written)).toEqual(text([a(0), a(1)]));
   });
 
