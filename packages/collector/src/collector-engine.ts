@@ -21,8 +21,7 @@
 import type { CollectorConfig, DeepReadonly } from '@ringlog/config';
 import { FileCache, type FileCacheStats, type FileEvent, type OpenLogFile } from '@ringlog/vhost-files';
 import type { PipeTarget } from '@ringlog/vhost-files';
-import { readFileSync } from 'node:fs';
-import { decodeBatch, encodeSyncRequest, isNodeId, writeFileAtomic, type BatchHeader, type NodeId } from '@ringlog/delivery';
+import { decodeBatch, encodeSyncRequest, readIdList, writeIdList, type BatchHeader, type NodeId } from '@ringlog/delivery';
 import { buildRouters } from './build-routers.ts';
 import type { CollectorTelemetry } from './collector-telemetry.ts';
 import type { DeliveryLedger } from './delivery-ledger.ts';
@@ -84,17 +83,6 @@ const IDLE_SWEEP_MAX_MS = 10_000;
 /** Files that failed are retried from flushes; this timer flushes when no traffic would. */
 const RETRY_FLUSH_MS = 1_000;
 
-/** The peers remembered in `file`; an unreadable or edited file is an empty list (relearned from acknowledgements). */
-function readPeers(file: string | undefined): NodeId[] {
-  if (file === undefined) return [];
-  try {
-    const peers = (JSON.parse(readFileSync(file, 'utf8')) as { peers?: unknown }).peers;
-    return Array.isArray(peers) ? peers.filter((id): id is NodeId => typeof id === 'string' && isNodeId(id)) : [];
-  } catch {
-    return [];
-  }
-}
-
 export class CollectorEngine {
   readonly #config: DeepReadonly<CollectorConfig>;
   readonly #telemetry: CollectorTelemetry;
@@ -131,7 +119,8 @@ export class CollectorEngine {
     this.#now = options.now ?? Date.now;
     this.#delivery = options.delivery ?? null;
     this.#sync = this.#createSync(options.delivery);
-    for (const peer of readPeers(options.delivery?.peersFile)) this.#peers.add(peer);
+    const peersFile = options.delivery?.peersFile;
+    if (peersFile !== undefined) for (const peer of readIdList(peersFile, 'peers')) this.#peers.add(peer);
     this.#pressureHighBytes = options.pressureHighBytes ?? options.config.output.max_pending_bytes + PRESSURE_HEADROOM_BYTES;
     this.#pressureLowBytes = options.pressureLowBytes ?? this.#pressureHighBytes / 2;
     const output = options.config.output;
@@ -249,7 +238,7 @@ export class CollectorEngine {
     if (this.#peers.has(collectorId) || collectorId === this.#delivery?.collectorId) return;
     this.#peers.add(collectorId);
     const file = this.#delivery?.peersFile;
-    if (file !== undefined) writeFileAtomic(file, `${JSON.stringify({ peers: [...this.#peers] })}\n`, { fsync: false });
+    if (file !== undefined) writeIdList(file, 'peers', this.#peers, { fsync: false });
   }
 
   get syncCounters(): SyncCoordinator['counters'] | null {

@@ -47,13 +47,17 @@ export class CollectorSource {
     const ledger = engine.ledger;
     if (ledger !== null && options.acks !== undefined) {
       const { group, collectorId } = options.acks;
-      const acks = new AckPublisher(ledger, { collectorId, send: (data) => this.#sendAck(group, data) });
+      const acks = new AckPublisher(ledger, { collectorId, send: (data) => this.#multicast([group], ACK_MESS_TYPE, [data]) });
       engine.onCommit(() => acks.changed());
       this.#acks = acks;
       // Catch-up requests of the other collectors arrive on the ack group, answers on our private group.
       this.#ackGroup = group;
       this.#session.join(group);
-      engine.onSync({ reply: (to, bodies) => this.#sendSync([to], bodies), request: (body) => this.#sendSync([group], [body]), log: (event) => telemetry.syncEvent(event) });
+      engine.onSync({
+        reply: (to, bodies) => this.#multicast([to], SYNC_MESS_TYPE, bodies),
+        request: (body) => this.#multicast([group], SYNC_MESS_TYPE, [body]),
+        log: (event) => telemetry.syncEvent(event),
+      });
     }
     engine.onPressure((paused) => {
       const session = this.#session.current;
@@ -108,7 +112,7 @@ export class CollectorSource {
   #startCatchUp(): void {
     if (this.#ackGroup === null) return;
     const request = this.#engine.beginCatchUp(randomInt(2 ** 31));
-    if (request !== null && !this.#sendSync([this.#ackGroup], [request])) this.#engine.abandonCatchUp('could not send the request');
+    if (request !== null && !this.#multicast([this.#ackGroup], SYNC_MESS_TYPE, [request])) this.#engine.abandonCatchUp('could not send the request');
   }
 
   /** Other collectors' acknowledgements tell who the peers are (for catch-up). */
@@ -120,25 +124,19 @@ export class CollectorSource {
     }
   }
 
-  #sendSync(groups: readonly string[], bodies: readonly Buffer[]): boolean {
+  /**
+   * Acknowledgements and catch-up messages (AGREED, so they take their place in the total order).
+   * False when there is no connection or it just died: acknowledgements are repeated by the next
+   * full one, catch-up requests are given up and asked again at the next connection.
+   */
+  #multicast(groups: readonly string[], messType: number, bodies: readonly Buffer[]): boolean {
     const session = this.#session.current;
     if (session === null || !session.isOpen) return false;
     try {
-      for (const data of bodies) session.multicastNow({ service: 'AGREED', groups: [...groups], messType: SYNC_MESS_TYPE, data });
+      for (const data of bodies) session.multicastNow({ service: 'AGREED', groups: [...groups], messType, data });
       return true;
     } catch {
       return false;
-    }
-  }
-
-  #sendAck(group: string, data: Buffer): boolean {
-    const session = this.#session.current;
-    if (session === null || !session.isOpen) return false;
-    try {
-      session.multicastNow({ service: 'AGREED', groups: [group], messType: ACK_MESS_TYPE, data });
-      return true;
-    } catch {
-      return false; // the connection just died; the next full acknowledgement repeats it
     }
   }
 

@@ -4,3 +4,4 @@ export * from './batch-header.ts';
 export * from './errors.ts';
 export * from './node-id.ts';
 export * from './sync-message.ts';
+export * from './id-list-file.ts';

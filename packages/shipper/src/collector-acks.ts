@@ -16,8 +16,7 @@
  * while batches it lacks were sent is stuck, and gets them again too (`stuckOffset`). A collector
  * that is silent is not resent to: it asks when it returns.
  */
-import { readFileSync } from 'node:fs';
-import { writeFileAtomic, isNodeId, type AckMessage, type NodeId } from '@ringlog/delivery';
+import { readIdList, writeIdList, type AckMessage, type NodeId } from '@ringlog/delivery';
 
 export interface CollectorAcksOptions {
   readonly shipperId: NodeId;
@@ -64,7 +63,7 @@ export class CollectorAcks {
 
   constructor(options: CollectorAcksOptions) {
     this.#options = options;
-    for (const id of readKnown(options.knownFile)) this.#collectors.set(id, { writtenTo: options.startOffset, heardAtMs: -Infinity, movedAtMs: -Infinity });
+    for (const id of readIdList(options.knownFile, 'collectors')) this.#collectors.set(id, { writtenTo: options.startOffset, heardAtMs: -Infinity, movedAtMs: -Infinity });
   }
 
   get collectorsKnown(): number {
@@ -131,24 +130,6 @@ export class CollectorAcks {
   }
 
   #saveKnown(): void {
-    writeFileAtomic(this.#options.knownFile, `${JSON.stringify({ collectors: [...this.#collectors.keys()] })}\n`);
+    writeIdList(this.#options.knownFile, 'collectors', this.#collectors.keys());
   }
-}
-
-function readKnown(file: string): NodeId[] {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return []; // written atomically, so only an edit breaks it: relearn from acknowledgements
-  }
-  const collectors = (value as { collectors?: unknown } | null)?.collectors;
-  return Array.isArray(collectors) ? collectors.filter((id): id is NodeId => typeof id === 'string' && isNodeId(id)) : [];
 }
